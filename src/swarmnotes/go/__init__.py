@@ -1,0 +1,1 @@
+"""Go runtime pieces: channels, select, goroutines, sync, context, pipelines."""
