@@ -1,9 +1,11 @@
 """One lab engine: a private dockerd in its own network and UTS namespace.
 
-The engine's files all live under the lab directory: ``<name>.sock`` (the API
-socket; no TCP listener), and ``<name>/`` with ``data`` (data root), ``run``
-(exec root, where the managed containerd lives too), ``dockerd.pid`` and
-``dockerd.log``.
+The engine's files live under the lab directory: ``<name>.sock`` (the API
+socket; no TCP listener), and ``<name>/`` with ``data`` (data root),
+``dockerd.pid`` and ``dockerd.log``. The exec root (runtime state: the managed
+containerd's sockets, network namespaces) is ``/run/swn/<netns>``, linked from
+``<name>/run``: containerd's socket paths must stay under the 107-byte limit of
+a unix socket path, which a lab in a deep directory would pass.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from swarmnotes.lab.errors import LabError
 
 # A unix socket path must fit in sockaddr_un.sun_path (108 bytes with the NUL).
 MAX_SOCKET_PATH = 107
+
+# Short, so the sockets below it stay short (see the module docstring).
+EXEC_ROOT_BASE = Path("/run/swn")
 
 # dockerd waits up to 15 s for containers to stop; we allow a little more.
 STOP_TIMEOUT = 20.0
@@ -60,6 +65,20 @@ def _signal(pid: int, sig: signal.Signals) -> None:
         pass
 
 
+class DockerClient(docker.DockerClient):
+    """A ``docker.DockerClient`` that also works as ``with engine.client() as c:``.
+
+    Python: docker-py's APIClient is a context manager but DockerClient is not;
+    closing its connections at the end of a block keeps tests and chapters tidy.
+    """
+
+    def __enter__(self) -> DockerClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 @dataclass
 class LabEngine:
     """A handle on one lab engine (a "host" of the lab)."""
@@ -88,6 +107,10 @@ class LabEngine:
         return f"unix://{self.socket}"
 
     @property
+    def exec_root(self) -> Path:
+        return EXEC_ROOT_BASE / self.netns
+
+    @property
     def pidfile(self) -> Path:
         return self.dir / "dockerd.pid"
 
@@ -97,9 +120,9 @@ class LabEngine:
 
     # -- clients -----------------------------------------------------------
 
-    def client(self, timeout: int = 60) -> docker.DockerClient:
+    def client(self, timeout: int = 60) -> DockerClient:
         """A docker-py client for this engine (the caller closes it)."""
-        return docker.DockerClient(base_url=self.base_url, timeout=timeout)
+        return DockerClient(base_url=self.base_url, timeout=timeout)
 
     def api_client(self, timeout: int = 60) -> docker.APIClient:
         """A low-level docker-py APIClient for this engine (the caller closes it)."""
@@ -158,12 +181,13 @@ class LabEngine:
         # live pid, and a crashed one stays a zombie until init reaps it. The
         # exec root is runtime state, like /var/run after a reboot: clear it.
         self.pidfile.unlink(missing_ok=True)
-        host.unmount_all(str(self.dir / "run"))
-        shutil.rmtree(self.dir / "run", ignore_errors=True)
+        self.remove_exec_root()
+        self.exec_root.mkdir(mode=0o700, parents=True)
+        (self.dir / "run").symlink_to(self.exec_root)
         args = [
             "dockerd",
             f"--data-root={self.dir / 'data'}",
-            f"--exec-root={self.dir / 'run'}",
+            f"--exec-root={self.exec_root}",
             f"--pidfile={self.pidfile}",
             f"--host=unix://{self.socket}",
             f"--swarm-default-advertise-addr={self.address}",
@@ -232,7 +256,22 @@ class LabEngine:
             _signal(pid, signal.SIGKILL)
         if wait_gone(pids, 10.0):
             raise LabError(f"processes in {self.netns} survived SIGKILL")
-        host.unmount_all(str(self.dir / "run"))
+        host.unmount_all(str(self.exec_root))
+
+    def remove_exec_root(self) -> None:
+        """Remove the exec root and its link (runtime state, like /run after a reboot)."""
+        host.unmount_all(str(self.exec_root))
+        shutil.rmtree(self.exec_root, ignore_errors=True)
+        link = self.dir / "run"
+        if link.is_symlink() or not link.exists():
+            link.unlink(missing_ok=True)
+        else:  # an exec root of an older layout, kept in the lab directory
+            host.unmount_all(str(link))
+            shutil.rmtree(link, ignore_errors=True)
+        try:
+            EXEC_ROOT_BASE.rmdir()  # only when no other engine uses it
+        except OSError:
+            pass
 
     def remove_all_containers(self) -> None:
         """Force-remove every container, so dockerd can stop at once."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import docker
 
-from swarmnotes.lab.engine import LabEngine
+from swarmnotes.lab.engine import DockerClient, LabEngine
 from swarmnotes.lab.image import ensure_base_image
 
 
@@ -22,8 +22,8 @@ class ExternalEngine:
         with self.client(timeout=10) as client:
             return str(client.info()["Name"])
 
-    def client(self, timeout: int = 60) -> docker.DockerClient:
-        return docker.DockerClient(base_url=self.base_url, timeout=timeout)
+    def client(self, timeout: int = 60) -> DockerClient:
+        return DockerClient(base_url=self.base_url, timeout=timeout)
 
     def api_client(self, timeout: int = 60) -> docker.APIClient:
         return docker.APIClient(base_url=self.base_url, timeout=timeout)

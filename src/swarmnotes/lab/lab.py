@@ -231,6 +231,7 @@ class Lab:
     def _remove_engine(self, engine: LabEngine) -> None:
         engine.remove_all_containers()
         engine.stop()
+        engine.remove_exec_root()
         host.unmount_all(str(engine.dir))
         host.delete_host(engine.netns, engine.veth)
         shutil.rmtree(engine.dir, ignore_errors=True)
