@@ -29,11 +29,13 @@ what was measured on dockerd 20.10 (``reference/docker-events.md``):
    (the exact string: a float rounds, an int repeats a whole second).
    ``since`` is inclusive, so the daemon sends the last delivered event again;
    it is dropped.
-4. **It notices when resuming cannot be trusted** and calls ``on_resync``
-   (the engine does a full refresh): when the stream could not be reopened at
-   least once in between (the daemon was down: a restart empties its
-   256-event replay ring), or when the first replayed event is not that
-   boundary duplicate (the ring no longer reaches back far enough).
+4. **It knows when resuming cannot be trusted** and then calls
+   ``on_resync`` (the engine does a full refresh).  Before reopening, it asks
+   for the boundary alone (``since=until=<last timeNano>``, a replay that
+   ends at once).  If the daemon still has that event, its 256-event replay
+   ring reaches back far enough and the resumed stream misses nothing.  If
+   not, dockerd restarted (the ring does not survive a restart) or more than
+   256 events went by, and events may be lost.
 
 :class:`LegacyEventsMonitor` is v1.2.5 as it was, unbuffered hand-off and
 all, so that the chapter can show the difference.
@@ -44,6 +46,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -76,7 +79,7 @@ class _Backlog:
     # matters when every hand-off between threads costs a GIL switch).
     """
 
-    __slots__ = ("_cond", "_items", "_end", "_ended", "_woken")
+    __slots__ = ("_cond", "_items", "_end", "_ended", "_woken", "high_water")
 
     def __init__(self) -> None:
         self._cond = threading.Condition(threading.Lock())
@@ -84,11 +87,14 @@ class _Backlog:
         self._end: BaseException | None = None
         self._ended = False
         self._woken = False
+        self.high_water = 0  # the most messages ever waiting for the handler
 
     def put_many(self, items: list[dict[str, Any]]) -> None:
         with self._cond:
             was_empty = not self._items
             self._items.extend(items)
+            if len(self._items) > self.high_water:
+                self.high_water = len(self._items)
             if was_empty:
                 self._cond.notify()
 
@@ -132,10 +138,10 @@ class _Run:
         self.stopped = False  # set (under the monitor's lock) before stop_chan closes
         self.stream: Any = None  # docker-py CancellableStream, once open
         self.backlog = _Backlog()
-        # Resume bookkeeping: check the first replayed events against the
-        # boundary (the last event delivered before this run).
+        # Resume bookkeeping: drop replayed copies of the boundary (the last
+        # event delivered before this run); resync first if it was gone.
         self.check_boundary = False
-        self.boundary_seen = False
+        self.resync = False
 
     def close_stream(self) -> None:
         stream = self.stream
@@ -191,11 +197,16 @@ class EventsMonitor:
         # messages delivered with that very timeNano (the inclusive boundary).
         self._last_time_nano: int | None = None
         self._at_last: list[dict[str, Any]] = []
-        # An open failed since the last good stream: the daemon may have restarted.
-        self._unreachable = False
+        self.received = 0  # messages read from the daemon, over all runs
         self.delivered = 0  # messages handed to the handler, over all runs
         self.duplicates_dropped = 0  # boundary duplicates dropped on resume
         self.resyncs = 0  # times on_resync was called
+        self.max_backlog = 0  # the most messages ever read ahead of the handler
+        # What happened, for tests and the chapter: (time.monotonic(), text).
+        self.history: deque[tuple[float, str]] = deque(maxlen=200)
+
+    def _note(self, run: _Run, text: str) -> None:
+        self.history.append((time.monotonic(), f"run {run.number}: {text}"))
 
     # -- the resume point ------------------------------------------------------
 
@@ -226,17 +237,26 @@ class EventsMonitor:
             self._run = run
             self._stop_chan = run.stop_chan
             since = self.resume_since()
-            run.check_boundary = self._last_time_nano is not None
+            boundary = self._last_time_nano
+            at_boundary = list(self._at_last)
+            run.check_boundary = boundary is not None
         if previous is not None:
             self._stop_run(previous)
+        self._note(run, f"start since={since}")
 
         try:
+            if boundary is not None:
+                # Python only: does the daemon still have the boundary event?
+                probe = self._cli.events(
+                    since=since, until=since, filters=self._filters, decode=True
+                )
+                replayed = list(probe)
+                run.resync = not any(msg in at_boundary for msg in replayed)
             stream = self._cli.events(
                 since=since, until=self._until, filters=self._filters, decode=False
             )
         except Exception as err:
-            with self._lock:
-                self._unreachable = True
+            self._note(run, f"open failed: {err}")
             # Go: `ec <- err` right here, on an unbuffered channel whose
             # receiver StartMonitorEvents only starts after Start returns: a
             # deadlock (fixed in v1.2.6).  Python: sent from a goroutine, so
@@ -294,6 +314,8 @@ class EventsMonitor:
                 messages = [json.loads(line) for line in lines if line.strip()]
                 if messages:
                     run.backlog.put_many(messages)
+                    with self._lock:
+                        self.received += len(messages)
             # docker-py ends the iterator silently on every kind of end.
             if pending.strip():
                 end = EOFError("unexpected EOF")  # Go: io.ErrUnexpectedEOF
@@ -311,17 +333,17 @@ class EventsMonitor:
             result = self._consume_run(run)
         finally:
             run.close_stream()  # Go: defer responseBody.Close()
+            if run.backlog.high_water > self.max_backlog:
+                self.max_backlog = run.backlog.high_water
+        self._note(run, "stopped" if result is None else f"ended: {result}")
         ec.send(result)
 
     def _consume_run(self, run: _Run) -> BaseException | None:
-        with self._lock:
-            resync_now = self._unreachable and self._last_time_nano is not None
-            self._unreachable = False
-        if resync_now:
-            # The daemon could not be reached in between: it may have restarted
-            # and lost its replay ring, so resuming proves nothing.
-            run.check_boundary = False
-            self._resync(run)
+        if run.resync and not run.stopped:
+            # The daemon no longer has the boundary event: a restart emptied
+            # its replay ring, or it went past it.  Events may be lost.
+            with self._deliver:
+                self._resync()
         while True:
             messages, ended, end = run.backlog.take()
             for msg in messages:
@@ -339,14 +361,10 @@ class EventsMonitor:
     def _deliver_one(self, run: _Run, msg: dict[str, Any]) -> None:
         with self._deliver:
             if run.check_boundary:
+                # `since` is inclusive: the daemon sends the boundary again.
                 if self._is_boundary_duplicate(msg):
-                    run.boundary_seen = True
                     self.duplicates_dropped += 1
                     return
-                # The first message after the boundary: continuity is proven
-                # only if the daemon replayed the boundary message first.
-                if not run.boundary_seen:
-                    self._resync(run)
                 run.check_boundary = False
             time_nano = int(msg.get("timeNano", 0))
             # The resume point moves before the handler runs: a handler that
@@ -366,7 +384,7 @@ class EventsMonitor:
             return True
         return False
 
-    def _resync(self, run: _Run) -> None:
+    def _resync(self) -> None:
         self.resyncs += 1
         log.info("events monitor: resuming cannot prove no event was lost; resyncing")
         if self._on_resync is not None:
