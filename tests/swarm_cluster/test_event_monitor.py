@@ -47,9 +47,12 @@ def test_start_stop(api: docker.APIClient) -> None:
         monitor.stop()
         assert recv(ec, 5) is None
         monitor.stop()  # idempotent
-    assert [(m["Type"], m["Action"]) for m in got] == [("volume", "create"), ("volume", "destroy")] * 3
-    assert got == [m for m in replay(api, t0, time.time_ns()) if m["Actor"]["ID"].startswith("mon-ss")]
-    assert repr(monitor) == "<EventsMonitor stopped [delivered: 6, duplicates dropped: 0, resyncs: 0]>"
+    assert [(m["Type"], m["Action"]) for m in got] == [("volume", "create"),
+                                                       ("volume", "destroy")] * 3
+    mine = [m for m in replay(api, t0, time.time_ns()) if m["Actor"]["ID"].startswith("mon-ss")]
+    assert got == mine
+    assert repr(monitor) == (
+        "<EventsMonitor stopped [delivered: 6, duplicates dropped: 0, resyncs: 0]>")
 
 
 def test_handler_error_ends_the_run(api: docker.APIClient) -> None:
@@ -115,7 +118,7 @@ def test_slow_handler_burst_of_500_loses_none(api: docker.APIClient) -> None:
     got: list[dict] = []
 
     def slow(msg: dict) -> None:
-        time.sleep(0.004)  # 500 events: 2 s of handling
+        time.sleep(0.006)  # 500 events: 3 s of handling
         got.append(msg)
 
     monitor = EventsMonitor(api, slow, filters={"type": ["volume"]})
@@ -135,7 +138,7 @@ def test_slow_handler_burst_of_500_loses_none(api: docker.APIClient) -> None:
     tail = [m for m in replay(api, t0, t1) if m["Actor"]["ID"].startswith("mon-burst")]
     assert len(tail) == 256 and got[-256:] == tail
     # The decoder read ahead of the handler instead of leaving events in the daemon.
-    assert monitor.max_backlog > 10
+    assert monitor.max_read_ahead > 50
 
 
 def test_engine_restarts_monitor_at_once_on_eof(engine: LabEngine, proxy: UnixProxy) -> None:

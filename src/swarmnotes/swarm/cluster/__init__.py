@@ -14,18 +14,18 @@ The live side: :class:`Engine` (cluster/engine.go), its
 
 from __future__ import annotations
 
+from swarmnotes.swarm.cluster.cluster import Cluster, PendingContainer
 from swarmnotes.swarm.cluster.container import Container, Containers
-from swarmnotes.swarm.cluster.image import Image, parse_repository_tag
-from swarmnotes.swarm.cluster.errors import ClusterError
 from swarmnotes.swarm.cluster.delayer import Delayer
-from swarmnotes.swarm.cluster.events import Event, EventHandlers
+from swarmnotes.swarm.cluster.engine import Engine, EngineOpts
+from swarmnotes.swarm.cluster.errors import ClusterError
 from swarmnotes.swarm.cluster.event_monitor import (
     EventsMonitor,
     LegacyEventsMonitor,
     format_since,
 )
-from swarmnotes.swarm.cluster.engine import Engine, EngineOpts
-from swarmnotes.swarm.cluster.cluster import Cluster, PendingContainer
+from swarmnotes.swarm.cluster.events import Event, EventHandlers
+from swarmnotes.swarm.cluster.image import Image, parse_repository_tag
 
 __all__ = [
     "Container",

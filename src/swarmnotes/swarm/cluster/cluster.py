@@ -287,7 +287,9 @@ class Cluster:
     def create_container(
         self, config: ContainerConfig, name: str = "", auth_config: Any = None
     ) -> Container:
-        """Schedule a new container on an engine and create it there.  Go: (*Cluster).CreateContainer
+        """Schedule a new container on an engine and create it there.
+
+        Go: (*Cluster).CreateContainer
 
         If the engine says the image is not found, and another engine has it,
         and no ``node==`` constraint pins the container, it is scheduled again

@@ -144,7 +144,7 @@ def _shift_rfc3339(value: str, delta: float) -> str:
         return value
     micros = int((m.group(2) or "0")[:6].ljust(6, "0"))
     parsed = _dt.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S").replace(
-        microsecond=micros, tzinfo=_dt.timezone.utc
+        microsecond=micros, tzinfo=_dt.UTC
     )
     shifted = parsed + _dt.timedelta(seconds=delta)
     return shifted.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -477,7 +477,9 @@ class Engine:
             # Clock skew between swarm and the engine; below 2 s it is noise.
             delta = 0.0
             system_time = info.get("SystemTime") or ""
-            m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)(Z|[+-]\d\d:\d\d)", system_time)
+            m = re.match(
+                r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)(Z|[+-]\d\d:\d\d)", system_time
+            )
             if m is not None:
                 stamp = m.group(1)
                 if "." in stamp:
@@ -485,7 +487,7 @@ class Engine:
                     stamp = f"{whole}.{frac[:6]}"
                 zone = "+00:00" if m.group(2) == "Z" else m.group(2)
                 engine_time = _dt.datetime.fromisoformat(stamp + zone)
-                delta = (_dt.datetime.now(_dt.timezone.utc) - engine_time).total_seconds()
+                delta = (_dt.datetime.now(_dt.UTC) - engine_time).total_seconds()
             self.delta_duration = 0.0 if abs(delta) < THRESHOLD_TIME else delta
             if self.delta_duration:
                 log.warning(
@@ -706,7 +708,9 @@ class Engine:
             self._volumes[volume["Name"]] = volume
 
     def refresh_containers(self, full: bool) -> None:
-        """Re-list **all** containers (stopped ones too); inspect if ``full``.  Go: RefreshContainers
+        """Re-list **all** containers (stopped ones too); inspect if ``full``.
+
+        Go: RefreshContainers
 
         The map is rebuilt from scratch; a container that fails to update is
         logged and left out.
@@ -925,10 +929,11 @@ class Engine:
     def pull(self, image: str, auth_config: dict[str, Any] | None = None) -> None:
         """Pull ``image`` and refresh the images.  Go: (*Engine).Pull"""
         last: dict[str, Any] = {}
-        for last in self._call(
+        # Wait until the download is finished; the last message tells how it ended.
+        for message in self._call(
             self._api().pull, image, stream=True, decode=True, auth_config=auth_config
         ):
-            pass
+            last = message
         if "error" in last:
             raise ClusterError(str(last["error"]))
         self.refresh_images()

@@ -79,7 +79,7 @@ class _Backlog:
     # matters when every hand-off between threads costs a GIL switch).
     """
 
-    __slots__ = ("_cond", "_items", "_end", "_ended", "_woken", "high_water")
+    __slots__ = ("_cond", "_items", "_end", "_ended", "_woken")
 
     def __init__(self) -> None:
         self._cond = threading.Condition(threading.Lock())
@@ -87,14 +87,11 @@ class _Backlog:
         self._end: BaseException | None = None
         self._ended = False
         self._woken = False
-        self.high_water = 0  # the most messages ever waiting for the handler
 
     def put_many(self, items: list[dict[str, Any]]) -> None:
         with self._cond:
             was_empty = not self._items
             self._items.extend(items)
-            if len(self._items) > self.high_water:
-                self.high_water = len(self._items)
             if was_empty:
                 self._cond.notify()
 
@@ -201,7 +198,7 @@ class EventsMonitor:
         self.delivered = 0  # messages handed to the handler, over all runs
         self.duplicates_dropped = 0  # boundary duplicates dropped on resume
         self.resyncs = 0  # times on_resync was called
-        self.max_backlog = 0  # the most messages ever read ahead of the handler
+        self.max_read_ahead = 0  # the most messages ever read but not yet delivered
         # What happened, for tests and the chapter: (time.monotonic(), text).
         self.history: deque[tuple[float, str]] = deque(maxlen=200)
 
@@ -316,6 +313,9 @@ class EventsMonitor:
                     run.backlog.put_many(messages)
                     with self._lock:
                         self.received += len(messages)
+                        ahead = self.received - self.delivered
+                        if ahead > self.max_read_ahead:
+                            self.max_read_ahead = ahead
             # docker-py ends the iterator silently on every kind of end.
             if pending.strip():
                 end = EOFError("unexpected EOF")  # Go: io.ErrUnexpectedEOF
@@ -333,8 +333,6 @@ class EventsMonitor:
             result = self._consume_run(run)
         finally:
             run.close_stream()  # Go: defer responseBody.Close()
-            if run.backlog.high_water > self.max_backlog:
-                self.max_backlog = run.backlog.high_water
         self._note(run, "stopped" if result is None else f"ended: {result}")
         ec.send(result)
 

@@ -18,7 +18,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, Union
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from swarmnotes.swarm.cluster.engine import Engine
@@ -70,7 +70,7 @@ class _Handles(Protocol):
 
 # Go: EventHandler is an interface { Handle(*Event) error }.  Python: an object
 # with a handle(event) method, or simply a function of the event.
-EventHandler = Union[_Handles, Callable[[Event], Any]]
+EventHandler = _Handles | Callable[[Event], Any]
 
 
 def call_handler(handler: EventHandler, event: Event) -> None:
