@@ -185,8 +185,9 @@ class EventsMonitor:
         self._until = until
         self._filters = filters
         self._on_resync = on_resync
-        self._lock = threading.Lock()  # guards _run and the resume point
-        self._deliver = threading.Lock()  # held while the handler runs
+        self._lock = threading.Lock()  # guards _run and the counters
+        # Held while messages are delivered; guards the resume point.
+        self._deliver = threading.Lock()
         self._run: _Run | None = None
         self._runs = 0
         self._stop_chan: Chan | None = None  # Go: stopChan of the current run
@@ -233,12 +234,15 @@ class EventsMonitor:
             run = _Run(self._runs)
             self._run = run
             self._stop_chan = run.stop_chan
+        if previous is not None:
+            self._stop_run(previous)
+        # A previous consumer finishes the message it is handling, then sees
+        # its stop: only then is the resume point final.
+        with self._deliver:
             since = self.resume_since()
             boundary = self._last_time_nano
             at_boundary = list(self._at_last)
-            run.check_boundary = boundary is not None
-        if previous is not None:
-            self._stop_run(previous)
+        run.check_boundary = boundary is not None
         self._note(run, f"start since={since}")
 
         try:
@@ -344,36 +348,35 @@ class EventsMonitor:
                 self._resync()
         while True:
             messages, ended, end = run.backlog.take()
-            for msg in messages:
-                if run.stopped:  # Go: case <-em.stopChan: ec <- nil
-                    return None
-                try:
-                    self._deliver_one(run, msg)
-                except Exception as err:  # Go: if err := em.handler(msg); err != nil
-                    return err
+            if messages:
+                # One lock round per batch, not per message: this is the hot path.
+                with self._deliver:
+                    for msg in messages:
+                        if run.stopped:  # Go: case <-em.stopChan: ec <- nil
+                            return None
+                        if run.check_boundary:
+                            # `since` is inclusive: the daemon sends the boundary again.
+                            if self._is_boundary_duplicate(msg):
+                                self.duplicates_dropped += 1
+                                continue
+                            run.check_boundary = False
+                        # The resume point moves before the handler runs: a
+                        # handler that fails is not given the same message again.
+                        time_nano = msg.get("timeNano", 0)
+                        if time_nano != self._last_time_nano:
+                            self._last_time_nano = time_nano
+                            self._at_last = [msg]
+                        else:
+                            self._at_last.append(msg)
+                        self.delivered += 1
+                        try:
+                            self._handler(msg)
+                        except Exception as err:  # Go: if err := em.handler(msg); err != nil
+                            return err
             if run.stopped:
                 return None
             if ended:
                 return end
-
-    def _deliver_one(self, run: _Run, msg: dict[str, Any]) -> None:
-        with self._deliver:
-            if run.check_boundary:
-                # `since` is inclusive: the daemon sends the boundary again.
-                if self._is_boundary_duplicate(msg):
-                    self.duplicates_dropped += 1
-                    return
-                run.check_boundary = False
-            time_nano = int(msg.get("timeNano", 0))
-            # The resume point moves before the handler runs: a handler that
-            # fails is not given the same message again (exactly once).
-            with self._lock:
-                if time_nano != self._last_time_nano:
-                    self._last_time_nano = time_nano
-                    self._at_last = []
-                self._at_last.append(msg)
-            self.delivered += 1
-            self._handler(msg)
 
     def _is_boundary_duplicate(self, msg: dict[str, Any]) -> bool:
         if int(msg.get("timeNano", 0)) != self._last_time_nano:
