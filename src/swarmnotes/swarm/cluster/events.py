@@ -28,6 +28,9 @@ from swarmnotes.swarm.cluster.errors import ClusterError
 __all__ = ["Event", "EventHandler", "EventHandlers", "call_handler"]
 
 log = logging.getLogger("swarmnotes.swarm.cluster")
+# A library logs, the application decides where to: without this, Python's
+# last-resort handler would print warnings and errors on stderr.
+log.addHandler(logging.NullHandler())
 
 
 @dataclass(eq=False)
