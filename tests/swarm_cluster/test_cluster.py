@@ -34,6 +34,16 @@ def config(*env: str, memory: int = 0, labels: dict[str, str] | None = None) -> 
 
 @pytest.fixture
 def cluster(healthy_lab: Lab) -> Iterator[Cluster]:
+    ids = {}
+    for engine in healthy_lab.engines:
+        with engine.api_client() as api:
+            ids[engine.name] = api.info()["ID"]
+    if len(set(ids.values())) != len(ids):
+        # Classic Swarm indexes engines by ID and refuses duplicates ("ID duplicated").
+        pytest.fail("the lab's engines share one engine ID (dockerd derives it from its trust "
+                    "key, /etc/docker/key.json unless each engine has its own "
+                    "deprecated-key-path): the lab must give each engine its own key",
+                    pytrace=False)
     scheduler = Scheduler(strategy.SpreadPlacementStrategy(), filter.new(filter.list()))
     c = Cluster(scheduler, EngineOpts(0.3, 0.5, 3))
     try:
