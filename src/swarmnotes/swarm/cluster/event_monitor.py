@@ -161,8 +161,10 @@ class EventsMonitor:
 
     Beyond Go (keyword-only): ``since``/``until``/``filters`` for the first
     run (a run that reaches ``until`` ends with ``None``, the end that was
-    asked for); ``on_resync()`` is called in the consumer, before any further
-    message, when a resumed stream may have missed events.
+    asked for; docker-py cannot tell that end from a daemon that died first,
+    so ``until`` is for replays of the past); ``on_resync()`` is called in
+    the consumer, before any further message, when a resumed stream may have
+    missed events.
 
     ``start`` on a running monitor stops the current run first, so two
     streams never feed one handler.  ``stop`` is idempotent and a no-op
