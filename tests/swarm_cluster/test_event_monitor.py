@@ -12,10 +12,16 @@ import time
 import docker
 import pytest
 
-from swarmnotes.go.chan import Chan, Recv, after, select
-from swarmnotes.go.leak import check
+from swarmnotes.go.chan import Chan, ClosedChannelError, Recv, after, select
+from swarmnotes.go.leak import LeakError, check
 from swarmnotes.lab import Lab, LabEngine
-from swarmnotes.swarm.cluster import Engine, EngineOpts, EventsMonitor, format_since
+from swarmnotes.swarm.cluster import (
+    Engine,
+    EngineOpts,
+    EventsMonitor,
+    LegacyEventsMonitor,
+    format_since,
+)
 
 from .conftest import key, real, volume_events, wait_for
 from .proxy import UnixProxy
@@ -260,3 +266,19 @@ def test_events_are_read_while_the_handler_blocks(api: docker.APIClient) -> None
     wait_for(lambda: len(got) == 40, 10, "all 40 handled")
     monitor.stop()
     assert recv(ec, 5) is None
+
+
+def test_legacy_monitor_leaks_its_decoder(api: docker.APIClient) -> None:
+    """v1.2.5 as it was: after Stop, the decoder blocks forever on its next send."""
+    got: list[dict] = []
+    legacy = LegacyEventsMonitor(api, got.append)
+    with pytest.raises(LeakError, match=r"1 leaked goroutine: LegacyEventsMonitor\.start"):
+        with check(timeout=1.0):
+            ec = Chan(1)
+            legacy.start(ec)
+            volume_events(api, "mon-legacy", 1)
+            wait_for(lambda: len(got) == 2, 10, "2 events through the legacy monitor")
+            legacy.stop()
+            assert recv(ec, 5) is None
+    with pytest.raises(ClosedChannelError):
+        legacy.stop()  # Go: close of closed channel panics
