@@ -51,6 +51,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import urllib3
+
 from swarmnotes.go.chan import Chan, Recv, go, select
 
 __all__ = ["EventsMonitor", "LegacyEventsMonitor", "format_since"]
@@ -147,6 +149,27 @@ class _Run:
                 stream.close()
             except Exception:  # closing a dead connection: nothing left to close
                 pass
+
+
+def _chunks(stream: Any) -> Iterator[bytes]:
+    """The body of a docker-py events stream (``decode=False``), chunk by chunk.
+
+    # Python: docker-py reads each HTTP chunk with two calls of urllib3's
+    # read(); urllib3's own read_chunked() is about 1.6 times faster on a
+    # replay (measured, benchmarks/bench_events.py).  Like docker-py's
+    # CancellableStream, a connection that breaks (closed by stop(), or by a
+    # dying daemon) simply ends the iteration; the monitor decides what that
+    # end means.
+    """
+    response = getattr(stream, "_response", None)
+    raw = getattr(response, "raw", None)
+    if raw is None or not getattr(raw, "chunked", False) or not hasattr(raw, "read_chunked"):
+        yield from stream  # not docker-py's stream, or an error response
+        return
+    try:
+        yield from raw.read_chunked(decode_content=False)
+    except (urllib3.exceptions.ProtocolError, OSError):
+        return
 
 
 class EventsMonitor:
@@ -301,14 +324,14 @@ class EventsMonitor:
     def _decode(self, run: _Run) -> None:
         """Read the body, split it into JSON lines, queue the messages; never wait.
 
-        # Go: json.NewDecoder(body).Decode in a loop.  Python: docker-py's
-        # raw chunks, split on the newline dockerd writes after every object
+        # Go: json.NewDecoder(body).Decode in a loop.  Python: the raw HTTP
+        # chunks, split on the newline dockerd writes after every object
         # (cheaper than docker-py's own json_stream decoding).
         """
         end: BaseException | None = None
         pending = b""
         try:
-            for chunk in run.stream:
+            for chunk in _chunks(run.stream):
                 pending += chunk
                 if b"\n" not in chunk:
                     continue
