@@ -171,3 +171,18 @@ def test_cluster_events_reach_handlers(cluster: Cluster) -> None:
     first = next(e for e in seen if e.type == "container")
     assert first.engine is c.engine and first.actor_id == c.id
     cluster.unregister_event_handler(seen.append)
+
+
+def test_cpus_become_shares_on_the_engine(cluster: Cluster) -> None:
+    """Swarm counts CPUs; dockerd gets cgroup shares, and swarm reads CPUs back."""
+    cfg = build_container_config(
+        {"Image": BASE_IMAGE, "Cmd": ["true"], "Labels": dict(LABEL)},
+        {"NetworkMode": "none", "CpuShares": 1},
+    )
+    c = cluster.create_container(cfg, "cl-cpus")
+    assert c.engine is not None and c.config is not None
+    ncpu = c.engine.cpus
+    assert c.info["HostConfig"]["CpuShares"] == -(-1024 // ncpu)  # ceil(1 * 1024 / NCPU)
+    assert c.config.host_config["CpuShares"] == 1
+    assert c.engine.used_cpus() == 1
+    assert cfg.host_config["CpuShares"] == 1  # the caller's config is not converted

@@ -174,3 +174,108 @@ def test_pending_container_to_container() -> None:
 def test_format_since_is_exact() -> None:
     assert format_since(1795753601017677362) == "1795753601.017677362"
     assert format_since(1795753601000000001) == "1795753601.000000001"
+
+
+def test_cpus_round_trip_through_shares() -> None:
+    # Go: TestUsedCpus (there through a mocked engine): every container size on
+    # every host size comes back as the same number of CPUs.
+    from swarmnotes.swarm.cluster.engine import cpus_to_shares, shares_to_cpus
+
+    for host in (1, 2, 4, 8, 10, 12, 16, 20, 32, 36, 40, 48):
+        for cpus in (1, 2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47):
+            if cpus <= host:
+                assert shares_to_cpus(cpus_to_shares(cpus, host), host) == cpus
+    assert cpus_to_shares(1, 2) == 512 and cpus_to_shares(0, 2) == 0
+
+
+def test_version_compare_and_client_version() -> None:
+    from swarmnotes.swarm.cluster.engine import _version_less_than
+
+    assert _version_less_than("1.7.1", "1.8.0")
+    assert not _version_less_than("20.10.24+dfsg1", "1.8.0")
+    assert not _version_less_than("1.8", "1.8.0")
+    e = Engine("addr")
+    for server, pinned in (("1.8.3", "1.20"), ("1.9.1", "1.21"), ("1.10.0", "1.22"),
+                           ("1.11.2", "1.23"), ("1.12.0", "1.24"), ("20.10.24", "1.24")):
+        e._update_client_version_from_server(server)
+        assert e.api_version == pinned
+
+
+def test_time_to_validate() -> None:
+    e = Engine("addr")
+    assert not e.time_to_validate()  # just created
+    e._updated_at -= 31.5  # 2**0 + 30 s ago
+    assert e.time_to_validate()
+    e._set_state(STATE_HEALTHY)
+    assert not e.time_to_validate()  # only pending engines are validated
+
+
+def test_shift_rfc3339() -> None:
+    from swarmnotes.swarm.cluster.engine import _shift_rfc3339
+
+    assert _shift_rfc3339("2016-06-06T01:41:38.090313266Z", 0) == "2016-06-06T01:41:38.090313266Z"
+    assert _shift_rfc3339("2016-06-06T01:41:38.090313266Z", 3.5) == "2016-06-06T01:41:41.590313Z"
+
+
+def _engine_with(name: str, *containers: Container) -> Engine:
+    e = Engine(name + ":2375")
+    e.id, e.name, e.memory, e.cpus = name + "-id", name, 4 * GiB, 4
+    e._set_state(STATE_HEALTHY)
+    for c in containers:
+        c.engine = e
+        e.add_container(c)
+    return e
+
+
+def test_container_lookup() -> None:
+    # Go: cluster/swarm TestContainerLookup
+    from swarmnotes.swarm.cluster import Cluster
+    from swarmnotes.swarm.scheduler import Scheduler, strategy
+
+    c = Cluster(Scheduler(strategy.SpreadPlacementStrategy(), []))
+    c1 = Container(id="container1-id", names=["/container1-name1", "/container1-name2"],
+                   config=build_container_config({"Labels": {"com.docker.swarm.id": "swarm1-id"}}))
+    c2 = Container(id="container2-id", names=["/con"],
+                   config=build_container_config({"Labels": {"com.docker.swarm.id": "swarm2-id"}}))
+    n = _engine_with("test-engine", c1, c2)
+    c._engines[n.id] = n
+
+    assert len(c.containers()) == 2
+    assert c.container("invalid-id") is None and c.container("") is None
+    assert c.container("container1-id") is c1
+    assert c.container("container1-") is c1
+    assert c.container("container") is None
+    assert c.container("container1-name1") is c1 and c.container("container1-name2") is c1
+    assert c.container("test-engine/container1-name1") is c1
+    assert c.container("test-engine/container1-name2") is c1
+    assert c.container("swarm1-id") is c1 and c.container("swarm1-") is c1
+    assert c.container("swarm") is None
+    assert c.container("con") is c2  # a name wins over an ID prefix
+
+
+def test_list_nodes_adds_pending_containers() -> None:
+    from swarmnotes.swarm.cluster import Cluster
+    from swarmnotes.swarm.scheduler import Scheduler, strategy
+
+    c = Cluster(Scheduler(strategy.SpreadPlacementStrategy(), []))
+    e1 = _engine_with("e1", Container(id="running", names=["/a"],
+                                      config=build_container_config({}, {"Memory": GiB})))
+    e2 = _engine_with("e2")
+    c._engines = {e1.id: e1, e2.id: e2}
+    pending = build_container_config({}, {"Memory": 2 * GiB, "CpuShares": 1})
+    pending.set_swarm_id("swarm-pending")
+    c.pending_containers["swarm-pending"] = PendingContainer(pending, "web", e1)
+    too_big = build_container_config({}, {"Memory": 64 * GiB})
+    too_big.set_swarm_id("swarm-big")
+    c.pending_containers["swarm-big"] = PendingContainer(too_big, "big", e2)  # error ignored
+
+    n1, n2 = c.list_nodes()
+    assert (n1.name, len(n1.containers), n1.used_memory, n1.used_cpus) == ("e1", 2, 3 * GiB, 1)
+    assert n1.container("web") is not None and n1.container("swarm-pending") is not None
+    assert (n2.name, len(n2.containers), n2.used_memory) == ("e2", 0, 0)
+    assert (n1.health_indicator, n1.total_memory) == (100, 4 * GiB + 4 * GiB * 5 // 100)
+    # once the engine reports it (by swarm ID), the pending copy is not added again
+    reported = Container(id="new", names=["/web"], config=pending)
+    reported.engine = e1
+    e1.add_container(reported)
+    assert len(c.list_nodes()[0].containers) == 2

@@ -56,6 +56,8 @@ __all__ = [
     "MIN_SUPPORTED_VERSION",
     "REQUEST_TIMEOUT",
     "THRESHOLD_TIME",
+    "cpus_to_shares",
+    "shares_to_cpus",
 ]
 
 log = logging.getLogger("swarmnotes.swarm.cluster")
@@ -128,6 +130,18 @@ def _go_quo(a: int, b: int) -> int:
     """Integer division truncating toward zero, like Go's ``/`` (Python's ``//`` floors)."""
     q = abs(a) // abs(b)
     return q if (a < 0) == (b < 0) else -q
+
+
+def cpus_to_shares(cpus: int, ncpu: int) -> int:
+    """CPUs (swarm's unit) to the cgroup shares dockerd takes: ``ceil(cpus * 1024 / ncpu)``."""
+    if ncpu == 0:
+        return 0
+    return math.ceil(cpus * 1024 / ncpu)
+
+
+def shares_to_cpus(shares: int, ncpu: int) -> int:
+    """cgroup shares back to CPUs: ``shares * ncpu // 1024``; round-trips cpus_to_shares."""
+    return shares * ncpu // 1024
 
 
 def _shift_rfc3339(value: str, delta: float) -> str:
@@ -771,7 +785,7 @@ class Engine:
             )
             # cgroup shares -> CPUs (swarm's unit)
             shares = config.host_config.get("CpuShares") or 0
-            config.host_config["CpuShares"] = shares * self.cpus // 1024
+            config.host_config["CpuShares"] = shares_to_cpus(shares, self.cpus)
             state = info.get("State")
             if state and self.delta_duration:
                 state["StartedAt"] = _shift_rfc3339(state.get("StartedAt", ""), self.delta_duration)
@@ -902,9 +916,7 @@ class Engine:
         # Convert swarm's config into what Docker understands, on a copy.
         docker_config = copy.deepcopy(config)
         cpus = config.host_config.get("CpuShares") or 0
-        docker_config.host_config["CpuShares"] = (
-            math.ceil(cpus * 1024 / self.cpus) if self.cpus else 0
-        )
+        docker_config.host_config["CpuShares"] = cpus_to_shares(cpus, self.cpus)
         api = self._api()
         try:
             create_resp = self._call(
