@@ -425,17 +425,16 @@ def select(*cases: _Case, default: bool = False) -> tuple[int, Any, bool]:
 
     # Pass 2: lock all channels in a fixed order (Go: sellock, by address),
     # poll again (something may have arrived), else queue a waiter per case.
-    chans: list[Chan] = []
-    seen: set[int] = set()
+    # Python: channels may share a lock (context done channels do), so lock
+    # each distinct lock once, in the order of the locks themselves.
+    locks: dict[int, Any] = {}
     for i in order:
         ch = cases[i].ch
         assert ch is not None
-        if id(ch) not in seen:
-            seen.add(id(ch))
-            chans.append(ch)
-    chans.sort(key=id)
-    for ch in chans:
-        ch._lock.acquire()
+        locks[id(ch._lock)] = ch._lock
+    held = [locks[k] for k in sorted(locks)]
+    for lock in held:
+        lock.acquire()
     try:
         for i in order:
             r = _poll(cases[i], i)
@@ -459,8 +458,8 @@ def select(*cases: _Case, default: bool = False) -> tuple[int, Any, bool]:
             q.append(w)
             waiters.append((w, q))
     finally:
-        for ch in reversed(chans):
-            ch._lock.release()
+        for lock in reversed(held):
+            lock.release()
 
     # Park once (Go: gopark): the waiters share one park lock, so a single
     # acquire waits for whichever case fires; only the partner that won the
