@@ -15,7 +15,7 @@ test: setup
 	@bash tools/with-lab.sh bash tools/run-tests.sh
 
 check: setup
-	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/ruff check
 	.venv/bin/mypy
 
 lab-up: setup

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 py=.venv/bin/python
 rc=0
 stage() { echo "== $*" >&2; "$@" || rc=1; }
-stage .venv/bin/ruff check src tests benchmarks
+stage .venv/bin/ruff check
 stage .venv/bin/mypy
 stage "$py" -m pytest tests
 stage "$py" -m pytest notebooks -p no:cacheprovider --nbval --nbval-current-env \
