@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"# bench_chan: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-        f"load {os.getloadavg()[0]:.2f}, median of {r} runs"
+        f"load {os.getloadavg()[0]:.2f}, median of {r} runs ({max(r, 11)} for the tree)"
     )
     if not have_aiochannel:
         print("# aiochannel: not installed (pip install aiochannel) - column skipped")
