@@ -415,3 +415,32 @@ def test_closed_within_helper_sees_close() -> None:
     c = Chan()
     go(lambda: (after(0.01).recv(), c.close()))
     assert closed_within(c)
+
+
+def test_select_over_channels_that_share_a_lock() -> None:
+    # Context done channels share one lock; selects mixing them with plain
+    # channels in different orders must not deadlock (locks are taken in the
+    # order of the locks, not of the channels).
+    from swarmnotes.go.context import background, with_cancel
+
+    ctx1, cancel1 = with_cancel(background())
+    ctx2, cancel2 = with_cancel(background())
+    a, b = Chan(), Chan()
+    got = Chan(400)
+
+    def worker(first: Chan, second: Chan) -> None:
+        while True:
+            i, v, ok = select(Recv(ctx1.done()), Recv(first), Recv(ctx2.done()), Recv(second))
+            if i in (0, 2):
+                return
+            got.send(v)
+
+    threads = [go(worker, a, b), go(worker, b, a)]
+    for i in range(200):
+        select(Send(a, i), Send(b, i))
+    cancel2()
+    for t in threads:
+        t.join(WAIT)
+        assert not t.is_alive()
+    assert sorted(got.recv()[0] for _ in range(200)) == list(range(200))
+    cancel1()

@@ -256,7 +256,7 @@ def test_parent_finishes_child() -> None:
         assert not is_ready(c.done())
 
     children = parent.children
-    assert children is not None and len(children) == 3
+    assert len(children) == 3
     assert cancel_child in children and timer_child in children
     after_children = [c for c in children if type(c).__name__ == "_AfterFuncCtx"]
     assert len(after_children) == 1
@@ -267,7 +267,8 @@ def test_parent_finishes_child() -> None:
     assert parent_cancel_ctx(after_children[0].parent) is parent
 
     cancel()
-    assert not parent.children  # Go: set to nil by the first cancel
+    assert parent.children == {}  # Go: set to nil by the first cancel
+    assert parent._children is None
     for c in (parent, cancel_child, value_child, timer_child):
         assert is_ready(c.done())
         assert c.err() is Canceled
@@ -289,7 +290,7 @@ def test_child_finishes_first() -> None:
         pc = parent if isinstance(parent, CancelCtx) else None
         assert parent_cancel_ctx(child.parent) is pc
         if pc is not None:
-            assert list(pc.children or ()) == [child]
+            assert list(pc.children) == [child]
         cancel()
         if pc is not None:
             assert not pc.children  # the child removed itself
@@ -302,7 +303,7 @@ def test_child_finishes_first() -> None:
 
 def test_cancel_removes() -> None:
     def n_children(c: CancelCtx) -> int:
-        return len(c.children or ())
+        return len(c.children)
 
     ctx, cancel_ctx = with_cancel(background())
     assert n_children(ctx) == 0
@@ -348,7 +349,7 @@ def test_custom_context_goroutines() -> None:
     ctx2 = OtherContext(ctx1)  # passes done() and value() through
     ctx3, cancel3 = with_cancel(ctx2)
     assert created() == 0
-    assert ctx1.children is not None and ctx3 in ctx1.children
+    assert ctx3 in ctx1.children
 
     _, cancel3b = with_cancel(MyDoneCtx(ctx2))
     assert created() == 1  # ctx1 is not providing done(): must not be bypassed
@@ -527,7 +528,7 @@ def test_propagate_cancel_registers_child() -> None:
     child = CancelCtx()
     propagate_cancel(p, child)
     assert child.parent is p
-    assert list(p.children or ()) == [child]
+    assert list(p.children) == [child]
     cancel()
     assert child.err() is Canceled
 
