@@ -14,7 +14,7 @@ How it is built, like Go's runtime:
   channel; a partner that arrives later hands the value straight to the
   waiter (or takes it from it) and wakes it: no buffer round trip, no
   condition variable, one wake-up per hand-off;
-* when a partner is already waiting, send and receive allocate nothing;
+* when a partner is already waiting, send and receive allocate no waiter;
 * a blocked ``select`` queues one waiter per case; all its waiters share a
   :class:`_Select` whose claim flag makes exactly one case fire.
 
