@@ -370,6 +370,24 @@ def test_custom_context_goroutines() -> None:
         f()
 
 
+def test_goroutines_counted_with_threading() -> None:
+    # The same accounting through threading.active_count(): only the watcher
+    # of a foreign done channel is a new thread (timers run on one thread
+    # that exists from import on), and it ends once its child is done.
+    base = threading.active_count()
+    ctx1, cancel1 = with_cancel(background())
+    _, cancel2 = with_timeout(OtherContext(ctx1), VERY_LONG)
+    assert threading.active_count() == base
+    foreign, cancel3 = with_timeout(MyDoneCtx(ctx1), VERY_LONG)
+    assert threading.active_count() == base + 1
+    cancel3()
+    for t in _goroutines():
+        t.join(WAIT)
+    assert threading.active_count() == base
+    cancel2()
+    cancel1()
+
+
 def test_watcher_goroutine_ends_when_child_done() -> None:
     parent = MyDoneCtx(background())
     child, cancel = with_cancel(parent)

@@ -588,15 +588,22 @@ class _Timers:
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
 
+    def start(self) -> None:
+        with self._cond:
+            self._start_locked()
+
+    def _start_locked(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(
+                target=self._loop, name="swarmnotes.timers", daemon=True
+            )
+            self._thread.start()
+
     def schedule(self, seconds: float, fn: Callable[[], Any]) -> _TimerHandle:
         h = _TimerHandle(time.monotonic() + seconds, fn)
         with self._cond:
             heapq.heappush(self._heap, (h.when, next(self._seq), h))
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._loop, name="swarmnotes.timers", daemon=True
-                )
-                self._thread.start()
+            self._start_locked()  # again after a fork, which keeps no threads
             if self._heap[0][2] is h:
                 self._cond.notify()
         return h
@@ -625,6 +632,10 @@ class _Timers:
 
 
 _timers = _Timers()
+# Started now rather than on first use, so that the set of threads stays the
+# same while a program (or a test counting threading.enumerate()) creates
+# its first timer.
+_timers.start()
 
 
 def after(seconds: float) -> Chan:
