@@ -1,0 +1,31 @@
+# The README's two commands are `make book` and `make test`.
+.PHONY: all setup book test check lab-up lab-down lab-status clean
+
+all: book
+
+setup:
+	@bash tools/setup.sh
+
+# Build the book: execute every chapter against the lab, write _build/html.
+book: setup
+	@bash tools/with-lab.sh .venv/bin/jupyter-book build --all --warningiserror --keep-going .
+
+# Run every test: checks, unit and engine tests, chapters under strict nbval.
+test: setup
+	@bash tools/with-lab.sh bash tools/run-tests.sh
+
+check: setup
+	.venv/bin/ruff check
+	.venv/bin/mypy
+
+lab-up: setup
+	.venv/bin/swarmnotes lab up
+
+lab-down:
+	.venv/bin/swarmnotes lab down
+
+lab-status:
+	.venv/bin/swarmnotes lab status
+
+clean:
+	rm -rf _build

@@ -1,0 +1,642 @@
+"""Go channels, ``select``, goroutines and ``time.After`` for Python threads.
+
+Ports the behaviour of Go's runtime (go1.19.8): ``src/runtime/chan.go``
+(``makechan``, ``chansend``, ``chanrecv``, ``closechan``),
+``src/runtime/select.go`` (``selectgo``) and ``src/time/sleep.go``
+(``time.After``). Semantics are those of the Go spec: a nil channel (``None``)
+is never ready, a closed channel drains its buffer and then yields
+``(None, False)`` forever, ``select`` picks uniformly among ready cases.
+
+How it is built, like Go's runtime:
+
+* one lock per channel guards its buffer and its two wait queues;
+* a blocked goroutine parks on a *waiter* (Go: ``sudog``) queued on the
+  channel; a partner that arrives later hands the value straight to the
+  waiter (or takes it from it) and wakes it: no buffer round trip, no
+  condition variable, one wake-up per hand-off;
+* when a partner is already waiting, send and receive allocate nothing;
+* a blocked ``select`` queues one waiter per case; all its waiters share a
+  :class:`_Select` whose claim flag makes exactly one case fire.
+
+Go: goroutines are cheap and preemptible.
+Python: a goroutine is a daemon ``threading.Thread`` and the GIL runs one at
+a time; a parked thread costs no CPU but a wake-up is an OS thread switch.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import os
+import random
+import threading
+import time
+import traceback
+from _thread import allocate_lock
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import Any
+
+__all__ = [
+    "Chan",
+    "ClosedChannelError",
+    "Recv",
+    "Send",
+    "after",
+    "go",
+    "select",
+]
+
+
+class ClosedChannelError(RuntimeError):
+    """A send on, or a close of, a closed channel (Go panics with the same text)."""
+
+
+# ---------------------------------------------------------------------------
+# Waiters (Go: sudog)
+
+
+class _Select:
+    """State shared by the waiters of one blocked ``select`` (Go: g.selectDone).
+
+    ``claim`` is taken (non-blocking) by whoever completes one of the cases;
+    only the first taker wins, so exactly one case of the select fires.
+    ``index`` is the case that fired.
+    """
+
+    __slots__ = ("claim", "index")
+
+    def __init__(self) -> None:
+        self.claim = allocate_lock()
+        self.index = -1
+
+
+class _Waiter:
+    """A parked goroutine on one channel's queue (Go: sudog).
+
+    ``park`` is a lock created already held: the waiter blocks acquiring it
+    and the partner releases it once the hand-off is done. ``value`` is the
+    value to send (send waiter) or the value received (receive waiter);
+    ``ok`` is Go's second receive result; ``closed`` tells a sender that the
+    channel was closed under it.
+    """
+
+    __slots__ = ("park", "value", "ok", "closed", "sel", "index")
+
+    def __init__(
+        self,
+        value: Any = None,
+        sel: _Select | None = None,
+        index: int = 0,
+        park: Any = None,
+    ) -> None:
+        if park is None:
+            park = allocate_lock()
+            park.acquire()
+        self.park = park
+        self.value = value
+        self.ok = False
+        self.closed = False
+        self.sel = sel
+        self.index = index
+
+
+# How long a blocked goroutine spins (yielding the CPU and the GIL) before it
+# sleeps in the kernel. Go: the scheduler keeps a few Ms spinning for work.
+# Python: waking a thread that sleeps on another core costs an inter-processor
+# interrupt plus a GIL hand-off (tens of microseconds on a 2-core VM, measured
+# with benchmarks/bench_chan.py); a partner usually answers well within
+# 200 us, so a short spin turns most hand-offs into a cheap poll, and a
+# goroutine that really waits long wastes at most 200 us of polling.
+_SPIN_SECONDS = 200e-6
+_monotonic = time.monotonic
+_yield: Callable[[], Any] = getattr(os, "sched_yield", None) or (lambda: time.sleep(0))
+
+
+def _wait(park: Any) -> None:
+    """Block until ``park`` is released by a partner (Go: gopark)."""
+    end = _monotonic() + _SPIN_SECONDS
+    while True:
+        _yield()  # releases the GIL, so the partner can run
+        if park.acquire(False):
+            return
+        if _monotonic() >= end:
+            break
+    # Blocks like Go, forever if nobody comes; the acquire stays
+    # interruptible by signals (Ctrl-C in a notebook).
+    park.acquire()
+
+
+def _claim(w: _Waiter) -> bool:
+    """Win the right to complete ``w`` (always true for a plain send/recv)."""
+    sel = w.sel
+    if sel is None:
+        return True
+    # Go: sgp.g.selectDone.CompareAndSwap(0, 1)
+    if sel.claim.acquire(False):
+        sel.index = w.index
+        return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Channels
+
+
+class Chan:
+    """A Go channel: ``Chan()`` is unbuffered, ``Chan(n)`` has a buffer of n.
+
+    Safe for concurrent use by any number of goroutines (threads).
+    ``send`` blocks until a receiver takes the value (unbuffered) or there is
+    room in the buffer; ``recv`` blocks until a value is available or the
+    channel is closed. Go: ``make(chan T, n)``.
+    """
+
+    __slots__ = ("_lock", "_buf", "_cap", "_closed", "_recvq", "_sendq", "__weakref__")
+
+    def __init__(self, cap: int = 0) -> None:
+        if not isinstance(cap, int) or isinstance(cap, bool):
+            raise TypeError(f"cap must be an int, not {type(cap).__name__}")
+        if cap < 0:
+            # Go: panic(plainError("makechan: size out of range"))
+            raise ValueError("makechan: size out of range")
+        self._lock = allocate_lock()
+        self._buf: deque[Any] = deque()
+        self._cap = cap
+        self._closed = False
+        self._recvq: deque[_Waiter] = deque()  # parked receivers, FIFO
+        self._sendq: deque[_Waiter] = deque()  # parked senders, FIFO
+
+    # -- introspection ------------------------------------------------------
+
+    @property
+    def cap(self) -> int:
+        """The buffer size given at creation (Go: ``cap(ch)``)."""
+        return self._cap
+
+    def __len__(self) -> int:
+        """Values buffered now (Go: ``len(ch)``)."""
+        return len(self._buf)
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close`` was called (Go has no such query; for teaching)."""
+        return self._closed
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<Chan cap={self._cap} len={len(self._buf)} {state}>"
+
+    # -- the non-blocking halves, called with self._lock held --------------------
+
+    def _try_send_locked(self, v: Any) -> bool:
+        """Deliver ``v`` without blocking if possible. Go: chansend's fast paths."""
+        if self._closed:
+            raise ClosedChannelError("send on closed channel")
+        recvq = self._recvq
+        while recvq:
+            w = recvq.popleft()
+            if _claim(w):
+                # Go: send() -> sendDirect: straight to the parked receiver.
+                w.value = v
+                w.ok = True
+                w.park.release()
+                return True
+        if len(self._buf) < self._cap:
+            self._buf.append(v)
+            return True
+        return False
+
+    def _try_recv_locked(self) -> tuple[bool, Any, bool]:
+        """Receive without blocking if possible: (ready, value, ok). Go: chanrecv."""
+        buf = self._buf
+        sendq = self._sendq
+        if buf:
+            v = buf.popleft()
+            # Go: recv() on a full buffer takes the head and moves the parked
+            # sender's value to the tail, so FIFO order is kept.
+            while sendq:
+                w = sendq.popleft()
+                if _claim(w):
+                    buf.append(w.value)
+                    w.ok = True
+                    w.park.release()
+                    break
+            return True, v, True
+        while sendq:
+            w = sendq.popleft()
+            if _claim(w):
+                # Unbuffered: take the value straight from the parked sender.
+                v = w.value
+                w.ok = True
+                w.park.release()
+                return True, v, True
+        if self._closed:
+            return True, None, False
+        return False, None, False
+
+    # -- blocking operations --------------------------------------------------
+
+    def send(self, v: Any) -> None:
+        """Send ``v``, blocking as Go does. Go: ``ch <- v``.
+
+        Raises ClosedChannelError("send on closed channel") if the channel is
+        closed, also when it is closed while this send is blocked.
+        """
+        lock = self._lock
+        lock.acquire()
+        try:
+            if self._try_send_locked(v):
+                return
+            w = _Waiter(v)
+            self._sendq.append(w)
+        finally:
+            lock.release()
+        self._park(w, self._sendq)
+        if w.closed:
+            raise ClosedChannelError("send on closed channel")
+
+    def recv(self) -> tuple[Any, bool]:
+        """Receive ``(value, ok)``; ``(None, False)`` once closed and drained.
+
+        Go: ``v, ok := <-ch``.
+        """
+        lock = self._lock
+        lock.acquire()
+        try:
+            ready, v, ok = self._try_recv_locked()
+            if ready:
+                return v, ok
+            w = _Waiter()
+            self._recvq.append(w)
+        finally:
+            lock.release()
+        self._park(w, self._recvq)
+        return w.value, w.ok
+
+    def _park(self, w: _Waiter, queue: deque[_Waiter]) -> None:
+        try:
+            _wait(w.park)
+        except BaseException:
+            # Python: interrupted while parked; withdraw the waiter so no
+            # partner hands a value to a goroutine that is gone.
+            with self._lock:
+                try:
+                    queue.remove(w)
+                except ValueError:
+                    pass
+            raise
+
+    def close(self) -> None:
+        """Close the channel. Go: ``close(ch)``.
+
+        Buffered values can still be received; then receives return
+        ``(None, False)``. Every parked receiver wakes with ``(None, False)``;
+        every parked sender wakes and raises ClosedChannelError. Closing a
+        closed channel raises ClosedChannelError("close of closed channel").
+        """
+        wake: list[_Waiter] = []
+        with self._lock:
+            if self._closed:
+                raise ClosedChannelError("close of closed channel")
+            self._closed = True
+            for w in self._recvq:
+                if _claim(w):
+                    w.value = None
+                    w.ok = False
+                    wake.append(w)
+            for w in self._sendq:
+                if _claim(w):
+                    w.closed = True
+                    wake.append(w)
+            self._recvq.clear()
+            self._sendq.clear()
+        # Go: closechan readies the goroutines after unlocking.
+        for w in wake:
+            w.park.release()
+
+    def __iter__(self) -> Iterator[Any]:
+        """Receive until closed and drained. Go: ``for v := range ch``."""
+        recv = self.recv
+        while True:
+            v, ok = recv()
+            if not ok:
+                return
+            yield v
+
+
+# ---------------------------------------------------------------------------
+# select
+
+
+class Recv:
+    """A receive case for :func:`select`. Go: ``case v, ok := <-ch:``."""
+
+    __slots__ = ("ch",)
+
+    def __init__(self, ch: Chan | None) -> None:
+        self.ch = ch
+
+    def __repr__(self) -> str:
+        return f"Recv({self.ch!r})"
+
+
+class Send:
+    """A send case for :func:`select`. Go: ``case ch <- v:``."""
+
+    __slots__ = ("ch", "value")
+
+    def __init__(self, ch: Chan | None, value: Any) -> None:
+        self.ch = ch
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Send({self.ch!r}, {self.value!r})"
+
+
+_Case = Recv | Send
+
+
+def _poll(case: _Case, i: int) -> tuple[int, Any, bool] | None:
+    """Try one case with its channel's lock held by the caller; None if not ready."""
+    ch = case.ch
+    assert ch is not None
+    if type(case) is Send:
+        if ch._try_send_locked(case.value):
+            return i, None, True
+        return None
+    ready, v, ok = ch._try_recv_locked()
+    if ready:
+        return i, v, ok
+    return None
+
+
+def _order(n: int) -> list[int]:
+    """A uniformly random permutation of range(n). Go: selectgo's pollorder."""
+    if n == 1:
+        return [0]
+    if n == 2:
+        return [0, 1] if random.getrandbits(1) else [1, 0]
+    order = list(range(n))
+    random.shuffle(order)
+    return order
+
+
+def _block() -> None:
+    # Go: select {} (or only nil channels) blocks the goroutine forever.
+    # Python: wait on a private lock nobody releases; stays interruptible.
+    lock = allocate_lock()
+    lock.acquire()
+    while True:
+        lock.acquire(timeout=3600)
+
+
+def select(*cases: _Case, default: bool = False) -> tuple[int, Any, bool]:
+    """Go's ``select`` statement over ``Recv``/``Send`` cases.
+
+    Returns ``(index, value, ok)``: the index of the case that ran, and for a
+    ``Recv`` case the received value and ok flag (``(None, False)`` on a
+    closed channel); for a ``Send`` case ``(None, True)``. If several cases
+    are ready one is chosen uniformly at random, independent of the order of
+    the arguments. A case whose channel is ``None`` is never ready. With
+    ``default=True`` and no case ready, returns ``(-1, None, False)`` at once;
+    without it, blocks until one case can run (forever if all channels are
+    ``None``). A chosen ``Send`` on a closed channel raises
+    ClosedChannelError. Go: ``runtime.selectgo``.
+    """
+    live = [i for i, c in enumerate(cases) if c.ch is not None]
+    order = [live[j] for j in _order(len(live))] if live else []
+
+    # Pass 1 (Go: pass 1 of selectgo): poll in random order, each channel
+    # under its own lock. Go holds every lock at once here; polling one at a
+    # time is equivalent for a non-blocking poll and cheaper.
+    for i in order:
+        case = cases[i]
+        ch = case.ch
+        assert ch is not None
+        with ch._lock:
+            r = _poll(case, i)
+        if r is not None:
+            return r
+    if default:
+        return -1, None, False
+    if not order:
+        _block()
+
+    # Pass 2: lock all channels in a fixed order (Go: sellock, by address),
+    # poll again (something may have arrived), else queue a waiter per case.
+    chans: list[Chan] = []
+    seen: set[int] = set()
+    for i in order:
+        ch = cases[i].ch
+        assert ch is not None
+        if id(ch) not in seen:
+            seen.add(id(ch))
+            chans.append(ch)
+    chans.sort(key=id)
+    for ch in chans:
+        ch._lock.acquire()
+    try:
+        for i in order:
+            r = _poll(cases[i], i)
+            if r is not None:
+                return r
+        sel = _Select()
+        # One park lock for the whole select: whichever case fires releases it.
+        park = allocate_lock()
+        park.acquire()
+        waiters: list[tuple[_Waiter, deque[_Waiter]]] = []
+        for i in order:
+            case = cases[i]
+            ch = case.ch
+            assert ch is not None
+            if type(case) is Send:
+                w = _Waiter(case.value, sel, i, park)
+                q = ch._sendq
+            else:
+                w = _Waiter(None, sel, i, park)
+                q = ch._recvq
+            q.append(w)
+            waiters.append((w, q))
+    finally:
+        for ch in reversed(chans):
+            ch._lock.release()
+
+    # Park once (Go: gopark): the waiters share one park lock, so a single
+    # acquire waits for whichever case fires; only the partner that won the
+    # claim releases it, exactly once.
+    try:
+        _wait(park)
+    except BaseException:
+        # Python: interrupted (Ctrl-C). Take the claim ourselves so that no
+        # case fires any more, then withdraw every waiter.
+        if sel.claim.acquire(False):
+            sel.index = -1
+        _dequeue(cases, waiters, sel.index)
+        raise
+
+    # Pass 3 (Go: pass 3 of selectgo): dequeue the waiters that did not fire.
+    _dequeue(cases, waiters, sel.index)
+    index = sel.index
+    fired = next(w for w, _ in waiters if w.index == index)
+    if type(cases[index]) is Send:
+        if fired.closed:
+            raise ClosedChannelError("send on closed channel")
+        return index, None, True
+    return index, fired.value, fired.ok
+
+
+def _dequeue(
+    cases: tuple[_Case, ...], waiters: list[tuple[_Waiter, deque[_Waiter]]], fired: int
+) -> None:
+    for w, q in waiters:
+        if w.index == fired:
+            continue
+        ch = cases[w.index].ch
+        assert ch is not None
+        with ch._lock:
+            try:
+                q.remove(w)
+            except ValueError:
+                pass  # a partner popped it already and lost the claim
+
+
+# ---------------------------------------------------------------------------
+# goroutines
+
+_goroutines_lock = threading.Lock()
+_goroutines: dict[threading.Thread, int] = {}  # live go() threads -> start sequence
+_goroutine_seq = 0  # sequence number of the latest go() call
+
+
+def go(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> threading.Thread:
+    """Start ``fn(*args, **kwargs)`` in a new goroutine. Go: ``go fn(args)``.
+
+    The goroutine is a daemon thread named after the function
+    (``fn.__qualname__``), so a leak report reads like a goroutine dump. It
+    is registered for :mod:`swarmnotes.go.leak` until it returns.
+    """
+    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+    t = threading.Thread(target=_run, args=(fn, args, kwargs), name=name, daemon=True)
+    global _goroutine_seq
+    with _goroutines_lock:
+        _goroutine_seq += 1
+        _goroutines[t] = _goroutine_seq
+    try:
+        t.start()
+    except BaseException:
+        with _goroutines_lock:
+            _goroutines.pop(t, None)
+        raise
+    return t
+
+
+def _run(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    try:
+        fn(*args, **kwargs)
+    finally:
+        with _goroutines_lock:
+            _goroutines.pop(threading.current_thread(), None)
+
+
+def _live_goroutines(since: int = 0) -> list[threading.Thread]:
+    """Live go() threads started after sequence number ``since`` (for leak)."""
+    with _goroutines_lock:
+        items = list(_goroutines.items())
+    return [t for t, seq in sorted(items, key=lambda kv: kv[1]) if seq > since and t.is_alive()]
+
+
+def _goroutine_mark() -> int:
+    """The sequence number of the latest go() call (for leak.check)."""
+    with _goroutines_lock:
+        return _goroutine_seq
+
+
+# ---------------------------------------------------------------------------
+# timers (Go: the runtime's timer heap behind time.After and context timers)
+
+
+class _TimerHandle:
+    __slots__ = ("when", "fn", "cancelled")
+
+    def __init__(self, when: float, fn: Callable[[], Any]) -> None:
+        self.when = when
+        self.fn = fn
+        self.cancelled = False
+
+    def stop(self) -> bool:
+        """Prevent the call; True if it had not run yet. Go: Timer.Stop."""
+        was = not self.cancelled
+        self.cancelled = True
+        return was
+
+    def __lt__(self, other: _TimerHandle) -> bool:
+        return self.when < other.when
+
+
+class _Timers:
+    """One daemon thread running callbacks at monotonic times.
+
+    Go: timers live in the runtime, not in goroutines, so ``time.After`` and
+    context deadlines start no goroutine. Python: one shared thread (not a
+    ``go()`` goroutine, so the leak checker does not count it). Callbacks
+    must be short: they run one after another on this thread.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._heap: list[tuple[float, int, _TimerHandle]] = []
+        self._seq = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def schedule(self, seconds: float, fn: Callable[[], Any]) -> _TimerHandle:
+        h = _TimerHandle(time.monotonic() + seconds, fn)
+        with self._cond:
+            heapq.heappush(self._heap, (h.when, next(self._seq), h))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._loop, name="swarmnotes.timers", daemon=True
+                )
+                self._thread.start()
+            if self._heap[0][2] is h:
+                self._cond.notify()
+        return h
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while True:
+                    while self._heap and self._heap[0][2].cancelled:
+                        heapq.heappop(self._heap)
+                    if self._heap:
+                        delay = self._heap[0][0] - time.monotonic()
+                        if delay <= 0:
+                            h = heapq.heappop(self._heap)[2]
+                            break
+                        self._cond.wait(min(delay, 60.0))
+                    else:
+                        self._cond.wait(60.0)
+            if h.cancelled:
+                continue
+            h.cancelled = True  # it ran: a later stop() reports False
+            try:
+                h.fn()
+            except Exception:
+                traceback.print_exc()
+
+
+_timers = _Timers()
+
+
+def after(seconds: float) -> Chan:
+    """A channel that receives the time (``time.monotonic()``) once, after ``seconds``.
+
+    The channel has a one-slot buffer, so the timer never blocks on a slow
+    receiver; no goroutine is started. Go: ``time.After(d)``.
+    """
+    ch = Chan(1)
+    if seconds <= 0:
+        ch.send(time.monotonic())
+    else:
+        _timers.schedule(seconds, lambda: ch.send(time.monotonic()))
+    return ch
