@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from swarmnotes.swarm.scheduler.filter.errors import FilterError
 
@@ -65,22 +65,18 @@ class Expr:
     value: str = ""
     is_soft: bool = False
 
-    # The compiled pattern and the value it was compiled from (compare=False:
-    # a cache, not part of the expression).
-    _compiled: tuple[str, Callable[[str], object] | None] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
-
     def _search(self) -> Callable[[str], object] | None:
         """The compiled pattern's ``search``, or None if it does not compile.
 
         # Go (v1.2.5): regexp.MatchString(pattern, what) compiles the pattern
         # again for every value, which made the affinity filter cost ~350 ms at
-        # 1000 nodes of 20 containers.  Python: compiled once per expression,
-        # and parse_exprs makes new expressions on every filter call, so that
-        # is once per pattern per call.
+        # 1000 nodes of 20 containers.  Python: compiled once per expression
+        # (kept, with the value it came from, outside the dataclass fields, so
+        # equality, repr and asdict are unchanged); parse_exprs makes new
+        # expressions on every filter call, so that is once per pattern per call.
         """
-        if self._compiled is None or self._compiled[0] != self.value:
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None or compiled[0] != self.value:
             try:
                 search: Callable[[str], object] | None = re.compile(
                     self._pattern(), re.ASCII
@@ -89,8 +85,9 @@ class Expr:
                 # Go logs the error and counts it as no match.
                 log.error("%s", exc)
                 search = None
-            self._compiled = (self.value, search)
-        return self._compiled[1]
+            compiled = (self.value, search)
+            self.__dict__["_compiled"] = compiled
+        return compiled[1]  # type: ignore[no-any-return]
 
     def _pattern(self) -> str:
         """The regular expression this value stands for."""
