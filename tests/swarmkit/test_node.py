@@ -262,3 +262,32 @@ def test_a_join_on_an_unreachable_engine_fails_the_same_way(
     err = n.err(with_timeout(background(), 10)[0])
     assert isinstance(err, requests.exceptions.ConnectionError)
     assert n.role() == ""  # a join learns its role only from the engine
+
+
+def test_concurrent_starts_launch_run_once(state_dir: str,
+                                           unreachable: docker.DockerClient) -> None:
+    # Go: two Starts racing can both close(n.started) and panic; here one wins.
+    n = Node(NodeConfig(state_dir=state_dir, executor=unreachable))
+    outcomes: list[BaseException | None] = []
+    lock = threading.Lock()
+    gate = threading.Barrier(8)
+
+    def starter() -> None:
+        gate.wait(5)
+        try:
+            n.start(background())
+            outcome: BaseException | None = None
+        except BaseException as exc:
+            outcome = exc
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=starter) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    err = n.err(with_timeout(background(), 10)[0])
+    assert outcomes.count(None) == 1
+    # The others found it running (already started) or already closed (its error).
+    assert all(isinstance(o, AgentStartedError) or o is err for o in outcomes if o is not None)
