@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+
 import docker
 
 from swarmnotes.go.chan import Chan, Recv, after, select
@@ -30,3 +34,30 @@ def leave_all(lab: Lab) -> dict[str, str]:
                 client.swarm.leave(force=True)
             states[engine.name] = swarm_state(client)
     return states
+
+
+def at_once(call: Callable[[], object], n: int, timeout: float) -> list[object]:
+    """Run ``call`` on ``n`` threads released together; each one's value or exception.
+
+    Waits at most ``timeout`` for the threads; the list is shorter if some hung.
+    """
+    outcomes: list[object] = []
+    lock = threading.Lock()
+    gate = threading.Barrier(n)
+
+    def one() -> None:
+        gate.wait(timeout)
+        try:
+            outcome: object = call()
+        except BaseException as exc:  # the outcome under test
+            outcome = exc
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + timeout
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+    return outcomes

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 from pathlib import Path
 
 import docker
 import pytest
 import requests
-from swarmkit_helpers import closed_within
+from swarmkit_helpers import at_once, closed_within
 
 from swarmnotes.go import leak
 from swarmnotes.go.chan import Chan
@@ -212,27 +211,8 @@ def test_the_nodes_error_is_one_object_for_err_stop_and_start(
 def test_concurrent_stops_agree_on_one_error_object(
         state_dir: str, unreachable: docker.DockerClient) -> None:
     n = Node(NodeConfig(state_dir=state_dir, executor=unreachable))
-    results: list[BaseException | None] = []
-    lock = threading.Lock()
-    gate = threading.Barrier(8)
-
-    def stopper() -> None:
-        gate.wait(5)
-        ctx, _ = with_timeout(background(), 10)
-        try:
-            n.stop(ctx)
-            outcome: BaseException | None = None
-        except BaseException as exc:
-            outcome = exc
-        with lock:
-            results.append(outcome)
-
     n.start(background())
-    threads = [threading.Thread(target=stopper) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(15)
+    results = at_once(lambda: n.stop(with_timeout(background(), 10)[0]), 8, 15)
     assert len(results) == 8
     err = n.err(background())
     assert isinstance(err, requests.exceptions.ConnectionError)
@@ -268,26 +248,8 @@ def test_concurrent_starts_launch_run_once(state_dir: str,
                                            unreachable: docker.DockerClient) -> None:
     # Go: two Starts racing can both close(n.started) and panic; here one wins.
     n = Node(NodeConfig(state_dir=state_dir, executor=unreachable))
-    outcomes: list[BaseException | None] = []
-    lock = threading.Lock()
-    gate = threading.Barrier(8)
-
-    def starter() -> None:
-        gate.wait(5)
-        try:
-            n.start(background())
-            outcome: BaseException | None = None
-        except BaseException as exc:
-            outcome = exc
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=starter) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(10)
+    outcomes = at_once(lambda: n.start(background()), 8, 10)
     err = n.err(with_timeout(background(), 10)[0])
-    assert outcomes.count(None) == 1
+    assert len(outcomes) == 8 and outcomes.count(None) == 1
     # The others found it running (already started) or already closed (its error).
     assert all(isinstance(o, AgentStartedError) or o is err for o in outcomes if o is not None)

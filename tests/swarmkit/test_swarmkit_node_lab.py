@@ -8,13 +8,12 @@ by asserting it (``swarm_lab``).
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import docker
 import pytest
-from swarmkit_helpers import closed_within, swarm_state
+from swarmkit_helpers import at_once, closed_within, swarm_state
 
 from swarmnotes.go import leak
 from swarmnotes.go.chan import Recv, after, go, select
@@ -226,23 +225,8 @@ def test_workers_join_and_concurrent_stops_agree(
     assert names == ["lab-1", "lab-2", "lab-3"]
     assert [repr(w) for w in workers] == ["<Node lab-2 worker: ready>",
                                           "<Node lab-3 worker: ready>"]
-    # Six goroutines stop one worker at once: one closes `stopped`, all agree.
-    outcomes: list[object] = []
-    lock = threading.Lock()
-
-    def stopper() -> None:
-        try:
-            result: object = workers[0].stop(stop_ctx())
-        except BaseException as exc:
-            result = exc
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=stopper) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(STOP_BOUND + 5)
+    # Six threads stop one worker at once: one closes `stopped`, all agree.
+    outcomes = at_once(lambda: workers[0].stop(stop_ctx()), 6, STOP_BOUND + 5)
     assert outcomes == [None] * 6
     assert swarm_state(clients[1]) == "inactive"
     assert workers[1].stop(stop_ctx()) is None
