@@ -92,7 +92,8 @@ def test_node_config_defaults_follow_go() -> None:
 
 
 @pytest.mark.parametrize("field, value", [("heartbeat_tick", 0), ("election_tick", 0),
-                                          ("election_tick", 1.5)])
+                                          ("election_tick", 1.5), ("heartbeat_tick", 0.5),
+                                          ("heartbeat_tick", True)])
 def test_node_config_rejects_bad_ticks(field: str, value: float) -> None:
     with pytest.raises(ValueError, match=field):
         NodeConfig(**{field: value})  # type: ignore[arg-type]

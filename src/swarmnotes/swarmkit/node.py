@@ -180,14 +180,15 @@ class NodeConfig:
     join_token: str | None = None
     external_cas: Sequence[dict[str, Any]] = ()
     executor: docker.DockerClient | None = field(default=None, repr=False)
-    heartbeat_tick: float = 1
+    heartbeat_tick: int = 1
     election_tick: int = 3
 
     def __post_init__(self) -> None:
-        if not self.heartbeat_tick > 0:
-            raise ValueError(f"heartbeat_tick must be > 0, got {self.heartbeat_tick!r}")
-        if not (isinstance(self.election_tick, int) and self.election_tick >= 1):
-            raise ValueError(f"election_tick must be an int >= 1, got {self.election_tick!r}")
+        # Go: uint32 fields; raft counts whole ticks, and needs at least one.
+        for name in ("heartbeat_tick", "election_tick"):
+            value = getattr(self, name)
+            if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
 
 
 def _advertise_addr(config: NodeConfig) -> str | None:
@@ -239,10 +240,6 @@ def _wait_call(call: Chan, seconds: float) -> tuple[Any, BaseException | None]:
         return None, TimeoutError(f"the engine did not answer within {seconds:g}s")
     value, exc = answer
     return value, exc
-
-
-def _done(ctx: Context) -> bool:
-    return ctx.err() is not None
 
 
 # ---------------------------------------------------------------------------
