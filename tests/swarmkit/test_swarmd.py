@@ -13,6 +13,7 @@ import pytest
 from swarmkit_helpers import MISSING_SOCKET, swarm_state
 
 import swarmnotes
+from swarmnotes.go import leak
 from swarmnotes.lab import Lab
 from swarmnotes.swarmkit import swarmd
 from swarmnotes.swarmkit.node import LEAVE_TIMEOUT
@@ -63,8 +64,9 @@ def test_an_external_ca_flag_becomes_the_engines_spec() -> None:
 
 def test_an_unreachable_engine_exits_one_with_the_error_logged(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = swarmd.main(["--engine-addr", MISSING_SOCKET, "-d", str(tmp_path / "s"),
-                      "--listen-remote-api", "127.0.0.1:4242"])
+    with leak.check(timeout=5):  # main's goroutines and the node's end with it
+        rc = swarmd.main(["--engine-addr", MISSING_SOCKET, "-d", str(tmp_path / "s"),
+                          "--listen-remote-api", "127.0.0.1:4242"])
     assert rc == 1
     captured = capsys.readouterr()
     assert captured.out.startswith("Warning: Specifying a valid address with --listen-remote-api")
