@@ -291,3 +291,12 @@ def test_a_stopped_node_leaks_no_goroutine(
         assert closed_within(n.ready(), READY_BOUND)
         assert n.stop(stop_ctx()) is None
     assert (tmp_path / "lab-1" / "state.json").is_file()
+
+
+def test_force_new_cluster_initialises_like_init(
+        clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path) -> None:
+    n = Node(manager_config(clean_swarm.engine(1), clients[0], tmp_path, force_new_cluster=True))
+    n.start(background())
+    assert closed_within(n.ready(), READY_BOUND), n.err(with_timeout(background(), 1)[0])
+    assert n.role() == "manager" and swarm_state(clients[0]) == "active"
+    assert n.stop(stop_ctx()) is None
