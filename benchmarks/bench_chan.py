@@ -1,6 +1,6 @@
 """swarmnotes.go channels and context against their peers, side by side, in one run.
 
-    PYTHONPATH=src python benchmarks/bench_chan.py [--repeats 5] [--no-go]
+    PYTHONPATH=src python benchmarks/bench_chan.py [--repeats 5] [--no-go] [--json PATH]
 
 Rows (each the median of --repeats runs):
 
@@ -46,6 +46,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import benchjson
 
 from swarmnotes.go.chan import Chan
 from swarmnotes.go.context import background, with_cancel
@@ -274,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--no-go", action="store_true", help="skip the Go column")
+    ap.add_argument("--json", metavar="PATH", help="also write the numbers here (benchjson.py)")
     args = ap.parse_args(argv)
+    load = benchjson.load_before()
     r = args.repeats
 
     try:
@@ -392,6 +396,15 @@ def main(argv: list[str] | None = None) -> int:
         f"target tree cancel < 5 ms: lazy {lazy:.2f} ms, every done {eager:.2f} ms "
         f"{'OK' if max(lazy, eager) < 5 else 'MISSED'}"
     )
+    columns = ["swarmnotes", "queue.Queue", "asyncio", "aiochannel", "Go"]
+    benchjson.write(args.json, {
+        "repeats": r,
+        "tree_repeats": max(r, 11),
+        "go": go_result,
+        "columns": columns,
+        "rows": [{"name": name.strip(), "unit": "ms" if unit == "ms" else "per_s",
+                  "values": dict(zip(columns, vals, strict=True))} for name, unit, vals in rows],
+    }, load)
     return 0
 
 

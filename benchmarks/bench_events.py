@@ -21,7 +21,8 @@ Two measurements on one lab engine, printed side by side:
 
 Usage (the lab must be up; nothing is left behind)::
 
-    PYTHONPATH=src python benchmarks/bench_events.py [--rounds 9] [--replays 10] [--pairs 200]
+    PYTHONPATH=src python benchmarks/bench_events.py [--rounds 9] [--replays 10] [--pairs 200] \
+        [--json PATH]
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import threading
 import time
 from typing import Any
 
+import benchjson
 import docker
 
 from swarmnotes.go.chan import Chan, Recv, after, select
@@ -165,7 +167,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--replays", type=int, default=10)
     parser.add_argument("--pairs", type=int, default=200)
+    parser.add_argument("--json", metavar="PATH", help="also write the numbers here (benchjson.py)")
     args = parser.parse_args()
+    load = benchjson.load_before()
 
     lab = Lab.up(engines=3)
     engine = lab.engine(1)
@@ -208,6 +212,15 @@ def main() -> int:
     print()
     print(f"targets: throughput {'met' if ratio >= 0.8 else 'MISSED'}, "
           f"p99 < 5 ms {'met' if p99 < 5 else 'MISSED'}")
+    benchjson.write(args.json, {
+        "engine": engine.name, "engine_version": version["Version"],
+        "api_version": version["ApiVersion"], "docker_py": docker.__version__,
+        "rounds": args.rounds, "replays": args.replays, "pairs": args.pairs,
+        "throughput": tp,
+        "latency_ms": {name: {"p50": percentile(v, 50), "p99": percentile(v, 99),
+                              "min": min(v), "max": max(v), "samples": v}
+                       for name, v in lat.items()},
+    }, load)
     return 0
 
 

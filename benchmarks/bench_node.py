@@ -1,6 +1,7 @@
 """How long the Node's lifecycle takes on real engines, beside swarm mode driven directly.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/bench_node.py [--reps 5] [--dead-reps 3]
+    PYTHONPATH=src .venv/bin/python benchmarks/bench_node.py [--reps 5] [--dead-reps 3] \
+        [--json PATH]
 
 Needs the lab (3 engines; started if not up, left up). Measures, per rep:
 
@@ -14,21 +15,20 @@ Needs the lab (3 engines; started if not up, left up). Measures, per rep:
   time until ``node.err`` returns (heartbeat_tick 1 s, election_tick 3), and
   beside it the time until the manager itself marks the node ``down``.
 
-Prints a markdown table of median (min-max) seconds; writes the raw samples
-to benchmarks/results/bench_node.json (git-ignored).
+Prints a markdown table of median (min-max) seconds; ``--json PATH`` writes
+the raw samples there (tools/run-benchmarks.sh: benchmarks/results/bench_node.json).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
+import benchjson
 import docker
 
 from swarmnotes.go.chan import Recv, after, select
@@ -173,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--dead-reps", type=int, default=3)
+    parser.add_argument("--json", metavar="PATH", help="also write the numbers here (benchjson.py)")
     args = parser.parse_args(argv)
+    load = benchjson.load_before()
     lab = Lab.up(engines=3)
     leave_all(lab)
     samples: dict[str, list[float]] = {}
@@ -207,9 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     print("| measure | seconds |\n|---|---|")
     for k in keys:
         print(f"| {k} | {summary(samples[k])} |")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "bench_node.json").write_text(json.dumps(samples, indent=1))
+    benchjson.write(args.json, {
+        "engine_version": version["Version"], "api_version": version["ApiVersion"],
+        "docker_py": docker.__version__, "reps": args.reps, "dead_reps": args.dead_reps,
+        "keys": keys, "samples_s": samples,
+    }, load)
     return 0
 
 

@@ -11,7 +11,7 @@ this kind of machine: its affinity filter recompiles the glob's regexp for
 every container name.  The port compiles each pattern once per ``match`` call
 (Python's ``re`` cache then makes later compiles a dictionary lookup).
 
-Run:  PYTHONPATH=src python benchmarks/bench_scheduler.py [--min-time 1.0]
+Run:  PYTHONPATH=src python benchmarks/bench_scheduler.py [--min-time 1.0] [--json PATH]
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+
+import benchjson
 
 from swarmnotes.swarm.cluster import Container, Image
 from swarmnotes.swarm.config import ContainerConfig, build_container_config
@@ -114,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-time", type=float, default=1.0, help="seconds per measurement")
     parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--json", metavar="PATH", help="also write the numbers here (benchjson.py)")
     args = parser.parse_args(argv)
+    load = benchjson.load_before()
+    rows = []
 
     config = make_config()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -128,11 +133,16 @@ def main(argv: list[str] | None = None) -> int:
         accepted = len(s.select_nodes_for_container(nodes, config))
         cold = (time.perf_counter() - start) * 1000
         cells = []
+        row: dict[str, float] = {"n": n, "cold_ms": cold, "accepted": accepted}
         for name in ("spread", "binpack"):
             s = Scheduler(strategy.new(name), filter.new(filter.list()))
             best, median = time_per_call(s, nodes, config, args.min_time)
             cells.append(f"{best:7.2f} / {median:7.2f}")
+            row[f"{name}_best_ms"], row[f"{name}_median_ms"] = best, median
         print(f"{n:>6} {cells[0]:>17} {cells[1]:>17} {cold:>7.2f} {accepted:>9}")
+        rows.append(row)
+    benchjson.write(args.json, {"min_time_s": args.min_time,
+                                "containers_per_node": CONTAINERS_PER_NODE, "rows": rows}, load)
     return 0
 
 
