@@ -43,9 +43,11 @@ rc=0
 for n in "${names[@]}"; do
   name="bench_${n#bench_}"
   echo "== $name (load average: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-  # -u: unbuffered, so the output shows up as it is printed.
-  if "$py" -u "benchmarks/$name.py" --json "$tmp/$name.json" | tee "$tmp/$name.txt"; then
-    mv "$tmp/$name.json" "$tmp/$name.txt" "$out/"
+  # -u: unbuffered, so the output shows up as it is printed. The script writes
+  # its JSON only once it has measured everything; the output is kept only then.
+  if "$py" -u "benchmarks/$name.py" --json "benchmarks/results/$name.json" \
+      | tee "$tmp/$name.txt"; then
+    mv "$tmp/$name.txt" "$out/"
   else
     echo "run-benchmarks: $name failed; benchmarks/results/$name.* left as they were" >&2
     rc=1
