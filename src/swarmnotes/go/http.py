@@ -181,7 +181,14 @@ class Client:
             raise
         except (OSError, http.client.HTTPException) as exc:
             err = req_ctx.err()
-            if err is context.DeadlineExceeded and (ctx is None or ctx.err() is None):
+            deadline = req_ctx.deadline()
+            if (err is None and isinstance(exc, socket.timeout) and deadline is not None
+                    and time.monotonic() >= deadline - _SLACK):
+                # Python: the socket's own timeout (set to the time left) can
+                # fire a moment before the context's timer; it is the deadline.
+                err = context.DeadlineExceeded
+            if err is context.DeadlineExceeded and (ctx is None or ctx.err() is None) and (
+                    ctx is None or ctx.deadline() is None or ctx.deadline() != deadline):
                 raise ClientTimeoutError(op, url, phase) from exc
             if err is not None:
                 raise URLError(op, url, err) from exc
@@ -190,6 +197,10 @@ class Client:
             stop()
             cancel()
             conn.close()
+
+
+# How early a socket timeout may fire before the deadline and still count as it.
+_SLACK = 0.05
 
 
 def _bound(limit: float | None, ctx: context.Context) -> float | None:
