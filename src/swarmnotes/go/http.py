@@ -28,10 +28,19 @@ import socket
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from typing import Any
 
 from swarmnotes.go import context
 
-__all__ = ["DEFAULT_TIMEOUT", "Client", "ClientTimeoutError", "Response", "URLError"]
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_TIMEOUT",
+    "Client",
+    "ClientTimeoutError",
+    "Response",
+    "URLError",
+    "docker_events",
+]
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds a ``Client()`` allows a whole request. Go: none (zero); we choose finite."""
@@ -210,3 +219,29 @@ def _bound(limit: float | None, ctx: context.Context) -> float | None:
         return limit
     left = max(deadline - time.monotonic(), 0.001)
     return left if limit is None else min(limit, left)
+
+
+def docker_events(api: Any, connect_timeout: float = 5.0, decode: bool = True,
+                  filters: dict[str, Any] | None = None) -> Any:
+    """An engine's ``GET /events`` stream: connect bounded, reads unbounded.
+
+    docker-py's ``APIClient.events()`` sends its request with
+    ``timeout=None`` so that a quiet engine (no events for minutes) does not
+    break the stream with a read timeout, which is right; but ``None`` also
+    drops the connect timeout, so an unreachable TCP engine keeps the caller
+    waiting for as long as the kernel retries its SYNs. This does the same
+    request as docker-py with ``timeout=(connect_timeout, None)`` (requests'
+    (connect, read) pair) and returns docker-py's ``CancellableStream``
+    (``close()`` it when done). ``api`` is a ``docker.APIClient``.
+
+    Python: uses docker-py 7's private ``_get``, ``_url`` and
+    ``_stream_helper``, the three calls its own ``events()`` makes.
+    """
+    import docker.types
+    import docker.utils
+
+    params = {"filters": docker.utils.convert_filters(filters) if filters else None}
+    response = api._get(api._url("/events"), params=params, stream=True,
+                        timeout=(connect_timeout, None))
+    api._raise_for_status(response)
+    return docker.types.CancellableStream(api._stream_helper(response, decode=decode), response)
