@@ -73,8 +73,10 @@ class ClientTimeoutError(URLError, TimeoutError):
     """The client's ``timeout`` passed before the request finished.
 
     The message is Go 1.19's: ``Get "url": context deadline exceeded
-    (Client.Timeout exceeded while awaiting headers)``, or ``... while reading
-    body`` when the headers had arrived.
+    (Client.Timeout exceeded while awaiting headers)``. When the headers had
+    arrived, Go's error comes from ``resp.Body.Read`` with the suffix
+    ``(Client.Timeout or context cancellation while reading body)``; here the
+    body is read inside ``get``, so that text follows the same ``Get "url":``.
     """
 
     def __init__(self, op: str, url: str, phase: str) -> None:
@@ -82,6 +84,8 @@ class ClientTimeoutError(URLError, TimeoutError):
         self.phase = phase
 
     def __str__(self) -> str:
+        if self.phase == "reading body":
+            return f"{super().__str__()} (Client.Timeout or context cancellation while reading body)"
         return f"{super().__str__()} (Client.Timeout exceeded while {self.phase})"
 
     def timeout(self) -> bool:
