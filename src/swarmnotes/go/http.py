@@ -85,7 +85,8 @@ class ClientTimeoutError(URLError, TimeoutError):
 
     def __str__(self) -> str:
         if self.phase == "reading body":
-            return f"{super().__str__()} (Client.Timeout or context cancellation while reading body)"
+            return (f"{super().__str__()} "
+                    "(Client.Timeout or context cancellation while reading body)")
         return f"{super().__str__()} (Client.Timeout exceeded while {self.phase})"
 
     def timeout(self) -> bool:

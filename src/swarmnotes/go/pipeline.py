@@ -373,7 +373,9 @@ def _bounded(root: str, workers: int) -> dict[str, str]:
         done.close()
 
 
-def md5_all(root: str | os.PathLike[str], mode: str = "serial", workers: int = 20) -> dict[str, str]:
+def md5_all(
+    root: str | os.PathLike[str], mode: str = "serial", workers: int = 20
+) -> dict[str, str]:
     """Map each regular file under ``root`` to its MD5 hex digest. Go: ``MD5All``.
 
     Keys are ``os.path.relpath(path, root)``; values are what ``md5sum``

@@ -153,8 +153,9 @@ class Tracer:
         """Take the next sequence number (the moment an operation starts)."""
         return next(self._seq)
 
-    def end(self, seq: int, op: str, ch: TracedChan, value: Any) -> None:
+    def end(self, seq: int, op: str, ch: Chan, value: Any) -> None:
         """Record an operation that completed; ``seq`` came from :meth:`begin`."""
+        label = ch.label if isinstance(ch, TracedChan) else "chan"
         ident = threading.get_ident()
         with self._lock:
             name = self._goroutines.get(ident)
@@ -163,7 +164,7 @@ class Tracer:
                 self._counts[short] += 1
                 name = f"{short} {self._counts[short]}"
                 self._goroutines[ident] = name
-            self._events.append(Event(seq, time.monotonic(), name, op, ch.label, value))
+            self._events.append(Event(seq, time.monotonic(), name, op, label, value))
 
     @property
     def events(self) -> list[Event]:
