@@ -191,9 +191,14 @@ class _WalkCanceled(Exception):
 def _regular_files(root: str) -> Iterator[str]:
     """Yield the regular files under ``root`` in lexical order. Go: filepath.Walk.
 
-    Like Go's Walk: lstat, so symbolic links are reported, not followed (and,
-    not being regular files, skipped); each directory's names are sorted; the
+    Like Go's Walk: symbolic links are reported, not followed (and, not
+    being regular files, skipped); each directory's names are sorted; the
     first error (a missing root included) is raised as OSError.
+
+    Go: Walk calls os.Lstat on every name.
+    Python: os.scandir gives each entry's type from the directory listing
+    itself (lstat only where the file system does not say), which saves a
+    system call per file.
     """
     info = os.lstat(root)
     if stat.S_ISREG(info.st_mode):
@@ -201,30 +206,44 @@ def _regular_files(root: str) -> Iterator[str]:
         return
     if not stat.S_ISDIR(info.st_mode):
         return
-    for name in sorted(os.listdir(root)):
-        path = os.path.join(root, name)
-        info = os.lstat(path)
-        if stat.S_ISDIR(info.st_mode):
-            yield from _regular_files(path)
-        elif stat.S_ISREG(info.st_mode):
-            yield path
+    with os.scandir(root) as it:
+        entries = sorted(it, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _regular_files(entry.path)
+        elif entry.is_file(follow_symlinks=False):
+            yield entry.path
 
 
 def _digest(path: str) -> str:
     """The hex MD5 of a file's contents. Go: md5.Sum(ioutil.ReadFile(path)).
 
-    Python: hashlib and file reads release the GIL, so digesters in several
-    threads really run in parallel.
+    Reads the whole file, as Go does. Python: the read and the hashing
+    release the GIL, so digesters in several threads really run in parallel.
     """
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "md5").hexdigest()
+    with open(path, "rb", buffering=0) as f:
+        data = f.read()
+    return hashlib.md5(data).hexdigest()
+
+
+def _rel(path: str, root: str, prefix: str) -> str:
+    """``os.path.relpath(path, root)`` for a path the walk built from ``root``.
+
+    The walk joins names onto ``root``, so stripping ``prefix``
+    (``os.path.join(root, "")``) gives the same answer as relpath without its
+    two abspath calls per file.
+    """
+    if path.startswith(prefix) and path != prefix:
+        return path[len(prefix):]
+    return os.path.relpath(path, root)
 
 
 def _serial(root: str) -> dict[str, str]:
     # serial.go: walk, digest each regular file, stop at the first error.
     m: dict[str, str] = {}
+    prefix = os.path.join(root, "")
     for path in _regular_files(root):
-        m[os.path.relpath(path, root)] = _digest(path)
+        m[_rel(path, root, prefix)] = _digest(path)
     return m
 
 
@@ -289,14 +308,14 @@ def _sum_files(done: Chan, root: str) -> tuple[Chan, Chan]:
     return c, errc
 
 
-def _walk_files(done: Chan, root: str) -> tuple[Chan, Chan]:
+def _walk_files(done: Chan, root: str, buffer: int) -> tuple[Chan, Chan]:
     """bounded.go's walkFiles: a goroutine sends each regular file's path.
 
     Go's bounded.go skips only directories here (a symlink would be read);
     the port keeps the regular-file test of the other two versions so that
     all three return the same map.
     """
-    paths = Chan()
+    paths = Chan(buffer)  # Go: unbuffered (see _bounded for why not here)
     errc = Chan(1)
 
     def walk_files() -> None:
@@ -327,10 +346,11 @@ def _collect(root: str, c: Chan, errc: Chan) -> dict[str, str]:
     # closes done, releasing the other goroutines), then check the walk error
     # last, since the walker may still be blocked sending until c is drained.
     m: dict[str, str] = {}
+    prefix = os.path.join(root, "")
     for r in c:
         if r.err is not None:
             raise r.err
-        m[os.path.relpath(r.path, root)] = r.sum
+        m[_rel(r.path, root, prefix)] = r.sum
     err, _ = errc.recv()
     if err is not None:
         raise err
@@ -349,8 +369,14 @@ def _parallel(root: str) -> dict[str, str]:
 def _bounded(root: str, workers: int) -> dict[str, str]:
     done = Chan()
     try:
-        paths, errc = _walk_files(done, root)
-        c = Chan()
+        # Go: paths and c are unbuffered.
+        # Python: a goroutine is a thread, and parking one costs an OS wake-up
+        # (tens of microseconds, a goroutine's costs well under one), so the
+        # channels get a buffer of `workers`: the walker and the digesters
+        # run ahead of a slow partner instead of parking at every hand-off.
+        # The bound is unchanged: at most `workers` files are read at once.
+        paths, errc = _walk_files(done, root, workers)
+        c = Chan(workers)
         wg = WaitGroup()
         wg.add(workers)
 
