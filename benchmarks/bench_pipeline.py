@@ -6,8 +6,10 @@ One run prints two side-by-side tables:
 
 1. gen -> 2 x sq -> merge over N ints (golang/blog content/pipelines/sqdone3.go),
    items per second, for swarmnotes.go.pipeline with done, the same without
-   done, a queue.Queue pipeline (no done: a Queue cannot be selected on), and
-   Go (benchmarks/go/pipeline, with ``go run``) when ``go`` is on PATH.
+   done, a queue.Queue pipeline (no done: a Queue cannot be selected on), an
+   experiment (the same stages with buffers of 64 between them, which the
+   blog's code does not have: it shows what the per-hand-off thread wake-ups
+   cost), and Go (benchmarks/go/pipeline, with ``go run``) when ``go`` is on PATH.
 2. md5_all over a tree of N files (serial, parallel, bounded) against
    coreutils ``md5sum`` over the same files in one process.
 
@@ -33,7 +35,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from swarmnotes.go import Chan, leak
+from swarmnotes.go import Chan, Recv, Send, WaitGroup, go, leak, select
 from swarmnotes.go.pipeline import gen, md5_all, merge, sq
 
 HERE = Path(__file__).resolve().parent
@@ -65,6 +67,63 @@ def swarmnotes_without_done(n: int) -> float:
         inbound = gen(*range(n))
         out = merge(sq(inbound), sq(inbound))
         count = sum(1 for _ in out)
+    seconds = time.perf_counter() - start
+    assert count == n
+    return n / seconds
+
+
+def _sq_buffered(inbound: Chan, done: Chan, size: int) -> Chan:
+    """sq with a buffered outbound channel (an experiment, not the blog's shape)."""
+    out = Chan(size)
+
+    def run() -> None:
+        try:
+            for n in inbound:
+                index, _, _ = select(Send(out, n * n), Recv(done))
+                if index == 1:
+                    return
+        finally:
+            out.close()
+
+    go(run)
+    return out
+
+
+def _merge_buffered(done: Chan, size: int, *channels: Chan) -> Chan:
+    wg = WaitGroup()
+    out = Chan(size)
+
+    def output(c: Chan) -> None:
+        try:
+            for n in c:
+                index, _, _ = select(Send(out, n), Recv(done))
+                if index == 1:
+                    return
+        finally:
+            wg.done()
+
+    wg.add(len(channels))
+    for c in channels:
+        go(output, c)
+
+    def closer() -> None:
+        wg.wait()
+        out.close()
+
+    go(closer)
+    return out
+
+
+def swarmnotes_buffered_with_done(n: int, size: int = 64) -> float:
+    """The same pipeline with buffers of ``size`` between stages: fewer thread wake-ups."""
+    start = time.perf_counter()
+    with leak.check(timeout=10):
+        done = Chan()
+        inbound = gen(*range(n), done=done)
+        out = _merge_buffered(done, size, _sq_buffered(inbound, done, size),
+                              _sq_buffered(inbound, done, size))
+        count = sum(1 for _ in out)
+        done.close()
     seconds = time.perf_counter() - start
     assert count == n
     return n / seconds
@@ -191,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("swarmnotes, without done",
                  *best_of(r, lambda: swarmnotes_without_done(n), True)))
     rows.append(("queue.Queue, without done", *best_of(r, lambda: queue_pipeline(n), True)))
+    rows.append(("swarmnotes, done, buffers 64",
+                 *best_of(r, lambda: swarmnotes_buffered_with_done(n), True)))
     go_runs = [go_pipeline(n) for _ in range(r)]
     if go_runs[0] is None:
         rows.append(("Go (go run), with done", None, None))
@@ -199,12 +260,12 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("Go (go run), with done", max(gr), statistics.median(gr)))
     base = rows[0][1]
     assert base is not None
-    print(f"{'':28}{'best':>12}{'median':>12}{'vs swarmnotes':>15}")
+    print(f"{'':30}{'best':>12}{'median':>12}{'vs swarmnotes':>15}")
     for name, best, median in rows:
         if best is None or median is None:
-            print(f"{name:28}{'(go not on PATH)':>24}")
+            print(f"{name:30}{'(go not on PATH)':>24}")
             continue
-        print(f"{name:28}{best:12,.0f}{median:12,.0f}{best / base:14.2f}x")
+        print(f"{name:30}{best:12,.0f}{median:12,.0f}{best / base:14.2f}x")
 
     print(f"\nmd5_all over {args.files:,} files of 1-64 KiB (seconds, best of {r})")
     tmp = Path(tempfile.mkdtemp(prefix="swn-md5-"))
@@ -220,9 +281,9 @@ def main(argv: list[str] | None = None) -> int:
         for mode in ("bounded", "parallel", "serial"):
             table.append((f"md5_all {mode}",
                           *best_of(r, lambda m=mode: md5_all_seconds(tmp, m, want), False)))
-        print(f"{'':28}{'best':>12}{'median':>12}{'vs md5sum':>15}")
+        print(f"{'':30}{'best':>12}{'median':>12}{'vs md5sum':>15}")
         for name, best, median in table:
-            print(f"{name:28}{best:12.3f}{median:12.3f}{best / ref:14.2f}x")
+            print(f"{name:30}{best:12.3f}{median:12.3f}{best / ref:14.2f}x")
     finally:
         shutil.rmtree(tmp)
     return 0
