@@ -163,3 +163,19 @@ def test_md5_all_rejects_unknown_mode_and_bad_workers(tree: Path) -> None:
         md5_all(tree, mode="fast")
     with pytest.raises(ValueError, match="workers"):
         md5_all(tree, mode="bounded", workers=0)
+
+
+def test_public_signatures_match_the_contract() -> None:
+    # DESIGN.md, swarmnotes.go.pipeline: external tests use exactly these.
+    import inspect
+
+    from swarmnotes.go import pipeline
+
+    assert pipeline.__all__ == ["gen", "md5_all", "merge", "sq"]
+    assert str(inspect.signature(gen)) == "(*nums: 'int', done: 'Chan | None' = None) -> 'Chan'"
+    assert str(inspect.signature(sq)) == "(inbound: 'Chan', done: 'Chan | None' = None) -> 'Chan'"
+    assert str(inspect.signature(merge)) == (
+        "(*channels: 'Chan', done: 'Chan | None' = None) -> 'Chan'")
+    params = inspect.signature(md5_all).parameters
+    assert list(params) == ["root", "mode", "workers"]
+    assert params["mode"].default == "serial" and params["workers"].default == 20
