@@ -58,20 +58,27 @@ def _send(out: Chan, v: Any, done: Chan | None) -> bool:
     With ``done`` None (a nil channel, never ready) this is a plain send.
     """
     rec = trace.recorder(out)
-    if rec is None:
-        if done is None:
-            out.send(v)
-            return True
-        # Go: select picks at random among ready cases; when done is already
-        # closed we return at once (one of the outcomes Go allows), which
-        # saves a select on the hot path of an abandoned pipeline.
-        if done.closed:
-            return False
-        index, _, _ = select(Send(out, v), Recv(done))
-        return index == 0
-    # Traced: take the sequence number before the send can complete, so the
-    # diagram shows the send before the receive that took its value.
-    # An abandoned send is recorded when it gives up (after done's close).
+    if rec is not None:
+        return _traced_send(rec, out, v, done)
+    if done is None:
+        out.send(v)
+        return True
+    # Go: select picks at random among ready cases; when done is already
+    # closed we return at once (one of the outcomes Go allows), which saves
+    # a select on the hot path of an abandoned pipeline.
+    if done.closed:
+        return False
+    index, _, _ = select(Send(out, v), Recv(done))
+    return index == 0
+
+
+def _traced_send(rec: trace.Tracer, out: Chan, v: Any, done: Chan | None) -> bool:
+    """``_send`` on a traced channel, recording the send or its abandonment.
+
+    The sequence number is taken before the send can complete, so the
+    diagram shows a send before the receive that took its value; an
+    abandoned send is recorded when it gives up (after done's close).
+    """
     seq = rec.begin()
     if done is None:
         Chan.send(out, v)  # the plain send, not TracedChan.send: one record
