@@ -149,6 +149,7 @@ def test_connection_refused_reads_like_go() -> None:
         Client(timeout=5).get(url)
     assert str(info.value) == (
         f'Get "{url}": dial tcp 127.0.0.1:{port}: connect: connection refused')
+    assert isinstance(info.value.err, ConnectionRefusedError)
     assert not info.value.timeout()
 
 
@@ -177,3 +178,16 @@ def test_silent_nc_container_on_the_lab(engine: LabEngine, registry: Registry) -
     with leak.check(timeout=2.0):
         with pytest.raises(ClientTimeoutError, match="awaiting headers"):
             Client(timeout=1.0).get(url)
+
+
+@pytest.mark.engine
+def test_connect_timeout_on_an_absent_host(engine: LabEngine) -> None:
+    # Nobody answers ARP for .97 on the lab bridge: the kernel gives up after
+    # about 3 s, so a 0.5 s dialer timeout fires first, like Go's net.Dialer.
+    absent = ".".join(engine.address.split(".")[:3]) + ".97"
+    url = f"http://{absent}:80/"
+    with pytest.raises(URLError) as info:
+        Client(timeout=10, connect_timeout=0.5).get(url)
+    assert not isinstance(info.value, ClientTimeoutError)
+    assert str(info.value) == f'Get "{url}": dial tcp {absent}:80: i/o timeout'
+    assert info.value.timeout()

@@ -168,12 +168,19 @@ class Client:
             try:
                 conn.connect()
             except OSError as exc:
-                if req_ctx.err() is not None or isinstance(exc, socket.timeout):
-                    raise
+                deadline = req_ctx.deadline()
+                if req_ctx.err() is not None or (
+                        deadline is not None and time.monotonic() >= deadline - _SLACK):
+                    raise  # the whole request's time is up: handled below
                 # Go: *net.OpError, "dial tcp 10.0.0.1:80: connect: connection refused"
-                reason = (exc.strerror or str(exc)).lower()
+                # or, when the dialer's own timeout passes, "... : i/o timeout".
                 address = f"{parts.hostname}:{parts.port or 80}"
-                raise URLError(op, url, f"dial tcp {address}: connect: {reason}") from exc
+                if isinstance(exc, socket.timeout):
+                    cause: OSError = TimeoutError(f"dial tcp {address}: i/o timeout")
+                else:
+                    reason = (exc.strerror or str(exc)).lower()
+                    cause = type(exc)(f"dial tcp {address}: connect: {reason}")
+                raise URLError(op, url, cause) from exc
             sock = conn.sock
             opened.append(sock)
             if req_ctx.err() is not None:  # the deadline passed while dialling
