@@ -8,24 +8,24 @@ setup:
 
 # Build the book: execute every chapter against the lab, write _build/html.
 book: setup
-	@bash tools/with-lab.sh .venv/bin/jupyter-book build --all --warningiserror --keep-going .
+	@bash tools/with-lab.sh .venv/bin/python tools/build_book.py
 
 # Run every test: checks, unit and engine tests, chapters under strict nbval.
 test: setup
 	@bash tools/with-lab.sh bash tools/run-tests.sh
 
 check: setup
-	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/ruff check
 	.venv/bin/mypy
 
 lab-up: setup
-	.venv/bin/swarmnotes lab up
+	PYTHONPATH=src .venv/bin/python -m swarmnotes lab up
 
 lab-down:
-	.venv/bin/swarmnotes lab down
+	PYTHONPATH=src .venv/bin/python -m swarmnotes lab down
 
 lab-status:
-	.venv/bin/swarmnotes lab status
+	PYTHONPATH=src .venv/bin/python -m swarmnotes lab status
 
 clean:
 	rm -rf _build

@@ -1,7 +1,8 @@
 """Write a chapter notebook from a list of cells (for authoring by script).
 
     from mknb import md, code, write
-    write("notebooks/00-the-lab.ipynb", [md("# Title"), code("print(1)", tags=["raises-exception"])])
+    write("notebooks/00-the-lab.ipynb",
+          [md("# Title"), code("print(1)", tags=["raises-exception"])])
 
 The notebook gets the ``python3`` kernelspec that nbval and Jupyter Book expect;
 execute it afterwards with ``jupyter execute --inplace`` to record outputs.

@@ -3,8 +3,10 @@
 # Idempotent: a second run with nothing to do takes about a second.
 #   - Debian packages: docker.io (dockerd), busybox-static (the base image),
 #     iproute2, iptables, util-linux (nsenter, unshare), python3-venv, golang-go
-#     (the Go side of the benchmarks), chromium (the site's browser test).
+#     (the Go side of the benchmarks), chromium (the site's browser test), npm.
 #   - .venv: requirements.txt plus this package (editable) and its Jupyter kernel.
+#   - book/_static/mermaid: mermaid's ES module build, from its npm package, so
+#     diagrams render with no CDN at read time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +19,7 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 declare -A NEED=(
   [dockerd]=docker.io [containerd]=containerd [runc]=runc [busybox]=busybox-static
   [ip]=iproute2 [iptables]=iptables [nsenter]=util-linux [unshare]=util-linux
-  [go]=golang-go [chromium]=chromium [chromedriver]=chromium-driver
+  [go]=golang-go [chromium]=chromium [chromedriver]=chromium-driver [npm]=npm
 )
 missing=()
 for cmd in "${!NEED[@]}"; do
@@ -50,5 +52,18 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$stamp_value
   # The kernel that chapters name (python3) is this venv's interpreter.
   .venv/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (swarmnotes)" >/dev/null
   echo "$stamp_value" > "$stamp"
+fi
+MERMAID_VERSION=11.12.1
+mermaid_dir=book/_static/mermaid
+if [ "$(cat "$mermaid_dir/VERSION" 2>/dev/null)" != "$MERMAID_VERSION" ]; then
+  say "installing mermaid $MERMAID_VERSION into $mermaid_dir"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "mermaid@$MERMAID_VERSION" >/dev/null) || { rm -rf "$tmp"; die "npm pack mermaid@$MERMAID_VERSION failed"; }
+  tar -xzf "$tmp/mermaid-$MERMAID_VERSION.tgz" -C "$tmp" package/dist/mermaid.esm.min.mjs package/dist/chunks/mermaid.esm.min package/LICENSE
+  rm -rf "$mermaid_dir"
+  mkdir -p "$mermaid_dir"
+  cp -r "$tmp/package/dist/mermaid.esm.min.mjs" "$tmp/package/dist/chunks" "$tmp/package/LICENSE" "$mermaid_dir/"
+  echo "$MERMAID_VERSION" > "$mermaid_dir/VERSION"
+  rm -rf "$tmp"
 fi
 say "ready"

@@ -65,6 +65,11 @@ def test_engines_are_separate_hosts(lab: Lab, registry: Registry) -> None:
         assert sorted(info["Labels"]) == sorted(f"{k}={v}" for k, v in engine.labels.items())
         client.close()
     assert names == ["lab-1", "lab-2", "lab-3"]
+    ids = set()
+    for engine in lab.engines:
+        with engine.client() as client:
+            ids.add(client.info()["ID"])
+    assert len(ids) == 3, "engines share an engine ID (key.json)"
     assert len(set(addresses)) == 3
     assert len({str(sorted(e.labels.items())) for e in lab.engines}) == 3
 

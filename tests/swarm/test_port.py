@@ -140,3 +140,16 @@ def test_host_mode_error_and_get_filters() -> None:
     assert str(info.value) == "unable to find a node with port 80/tcp available in the Host mode"
     assert PortFilter().get_filters(config) == ["port 80/tcp (Host mode)"]
     assert PortFilter().get_filters(_config(make_binding("", "80"))) == ["port 80 (Bridge mode)"]
+
+
+def test_a_new_info_is_read_again() -> None:
+    # The port filter decodes a container's port maps once per info object;
+    # an engine refresh assigns a new info dict, which must be seen.
+    node = Node(id="n")
+    container = _container(make_binding("", "80"))
+    node.add_container(container)
+    config = _config(make_binding("", "80"))
+    with pytest.raises(FilterError):
+        PortFilter().filter(config, [node], True)
+    container.info = {"HostConfig": {"PortBindings": make_binding("", "81")}}
+    assert PortFilter().filter(config, [node], True) == [node]

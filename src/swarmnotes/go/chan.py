@@ -14,7 +14,7 @@ How it is built, like Go's runtime:
   channel; a partner that arrives later hands the value straight to the
   waiter (or takes it from it) and wakes it: no buffer round trip, no
   condition variable, one wake-up per hand-off;
-* when a partner is already waiting, send and receive allocate nothing;
+* when a partner is already waiting, send and receive allocate no waiter;
 * a blocked ``select`` queues one waiter per case; all its waiters share a
   :class:`_Select` whose claim flag makes exactly one case fire.
 
@@ -425,17 +425,16 @@ def select(*cases: _Case, default: bool = False) -> tuple[int, Any, bool]:
 
     # Pass 2: lock all channels in a fixed order (Go: sellock, by address),
     # poll again (something may have arrived), else queue a waiter per case.
-    chans: list[Chan] = []
-    seen: set[int] = set()
+    # Python: channels may share a lock (context done channels do), so lock
+    # each distinct lock once, in the order of the locks themselves.
+    locks: dict[int, Any] = {}
     for i in order:
         ch = cases[i].ch
         assert ch is not None
-        if id(ch) not in seen:
-            seen.add(id(ch))
-            chans.append(ch)
-    chans.sort(key=id)
-    for ch in chans:
-        ch._lock.acquire()
+        locks[id(ch._lock)] = ch._lock
+    held = [locks[k] for k in sorted(locks)]
+    for lock in held:
+        lock.acquire()
     try:
         for i in order:
             r = _poll(cases[i], i)
@@ -459,8 +458,8 @@ def select(*cases: _Case, default: bool = False) -> tuple[int, Any, bool]:
             q.append(w)
             waiters.append((w, q))
     finally:
-        for ch in reversed(chans):
-            ch._lock.release()
+        for lock in reversed(held):
+            lock.release()
 
     # Park once (Go: gopark): the waiters share one park lock, so a single
     # acquire waits for whichever case fires; only the partner that won the
@@ -589,15 +588,22 @@ class _Timers:
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
 
+    def start(self) -> None:
+        with self._cond:
+            self._start_locked()
+
+    def _start_locked(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(
+                target=self._loop, name="swarmnotes.timers", daemon=True
+            )
+            self._thread.start()
+
     def schedule(self, seconds: float, fn: Callable[[], Any]) -> _TimerHandle:
         h = _TimerHandle(time.monotonic() + seconds, fn)
         with self._cond:
             heapq.heappush(self._heap, (h.when, next(self._seq), h))
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._loop, name="swarmnotes.timers", daemon=True
-                )
-                self._thread.start()
+            self._start_locked()  # again after a fork, which keeps no threads
             if self._heap[0][2] is h:
                 self._cond.notify()
         return h
@@ -626,6 +632,10 @@ class _Timers:
 
 
 _timers = _Timers()
+# Started now rather than on first use, so that the set of threads stays the
+# same while a program (or a test counting threading.enumerate()) creates
+# its first timer.
+_timers.start()
 
 
 def after(seconds: float) -> Chan:

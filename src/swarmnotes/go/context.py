@@ -250,10 +250,15 @@ class CancelCtx:
     # -- teaching views -------------------------------------------------------
 
     @property
-    def children(self) -> dict[CancelCtx, None] | None:
-        """A snapshot of the registered children (None once canceled, or before any)."""
+    def children(self) -> dict[CancelCtx, None]:
+        """A snapshot of the registered children, in registration order.
+
+        Go allocates the map on the first registration and sets it to nil on
+        the first cancel; both read as an empty dict here (``len`` of a nil
+        map is 0 in Go too).
+        """
         with _mu:
-            return None if self._children is None else dict(self._children)
+            return {} if self._children is None else dict(self._children)
 
     @property
     def parent(self) -> Any:

@@ -2,7 +2,8 @@
 
 The engine's files live under the lab directory: ``<name>.sock`` (the API
 socket; no TCP listener), and ``<name>/`` with ``data`` (data root),
-``dockerd.pid`` and ``dockerd.log``. The exec root (runtime state: the managed
+``daemon.json``, ``key.json`` (the engine's identity), ``dockerd.pid`` and
+``dockerd.log``. The exec root (runtime state: the managed
 containerd's sockets, network namespaces) is ``/run/swn/<netns>``, linked from
 ``<name>/run``: containerd's socket paths must stay under the 107-byte limit of
 a unix socket path, which a lab in a deep directory would pass.
@@ -10,6 +11,7 @@ a unix socket path, which a lab in a deep directory would pass.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -184,8 +186,15 @@ class LabEngine:
         self.remove_exec_root()
         self.exec_root.mkdir(mode=0o700, parents=True)
         (self.dir / "run").symlink_to(self.exec_root)
+        # dockerd 20.10 derives the engine ID (`docker info` ID) from a key file,
+        # /etc/docker/key.json unless told otherwise: every engine would share
+        # one ID, and classic Swarm tells engines apart by it. The key file's
+        # path is a config-file field only ("deprecated-key-path").
+        config = {"deprecated-key-path": str(self.dir / "key.json")}
+        (self.dir / "daemon.json").write_text(json.dumps(config, indent=2) + "\n")
         args = [
             "dockerd",
+            f"--config-file={self.dir / 'daemon.json'}",
             f"--data-root={self.dir / 'data'}",
             f"--exec-root={self.exec_root}",
             f"--pidfile={self.pidfile}",

@@ -33,7 +33,13 @@ if TYPE_CHECKING:
 
     from swarmnotes.swarm.cluster.engine import Engine
 
-__all__ = ["Node", "new_node", "node_from_client", "create_container_on_client"]
+__all__ = [
+    "Node",
+    "new_node",
+    "node_from_client",
+    "container_from_inspect",
+    "create_container_on_client",
+]
 
 GiB = 1 << 30
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from swarmnotes.swarm.cluster.container import Container
 from swarmnotes.swarm.config import ContainerConfig
 from swarmnotes.swarm.scheduler.filter.errors import FilterError
 from swarmnotes.swarm.scheduler.node import Node
@@ -28,7 +29,46 @@ PortMap = dict[str, Any]  # {"80/tcp": [PortBinding, ...] or None}
 
 def _binds_all_interfaces(binding: PortBinding) -> bool:
     """``""`` and ``"0.0.0.0"`` mean every interface.  Go: bindsAllInterfaces"""
-    return binding.get("HostIp", "") in ("0.0.0.0", "")
+    return _all_interfaces(binding.get("HostIp", ""))
+
+
+def _all_interfaces(host_ip: str) -> bool:
+    return host_ip in ("0.0.0.0", "")
+
+
+def _host_ports(c: Container) -> dict[str, list[str]]:
+    """Every host port the container binds, with the host IPs it binds it on.
+
+    Read from ``Info.HostConfig.PortBindings`` (the requested mapping) and
+    ``Info.NetworkSettings.Ports`` (the actual one); a missing map, a ``null``
+    binding list (an exposed but unpublished port) and an empty ``HostPort``
+    (no explicit host port) contribute nothing.
+
+    # Go: Info is a typed struct, decoded from JSON once when the engine
+    # refreshes the container, so the filter's nested loops over its maps
+    # cost almost nothing.  Python: info is the raw JSON dict, and walking it
+    # for every container on every scheduling call was most of the filter
+    # time at 1000 nodes.  So it is decoded once per info object and kept on
+    # the container; an engine refresh assigns a new info dict, which is
+    # decoded again.  (Mutating a scheduled container's info in place is not
+    # seen: replace it instead.)
+    """
+    cached = c.__dict__.get("_port_filter_host_ports")
+    if cached is not None and cached[0] is c.info:
+        host_ports: dict[str, list[str]] = cached[1]
+        return host_ports
+
+    host_ports = {}
+    for part, key in (("HostConfig", "PortBindings"), ("NetworkSettings", "Ports")):
+        port_map: PortMap = (c.info.get(part) or {}).get(key) or {}
+        for bindings in port_map.values():
+            for b in bindings or []:  # the engine reports unpublished ports as null
+                host_port = b.get("HostPort", "")
+                if host_port == "":
+                    continue
+                host_ports.setdefault(host_port, []).append(b.get("HostIp", ""))
+    c.__dict__["_port_filter_host_ports"] = (c.info, host_ports)
+    return host_ports
 
 
 class PortFilter:
@@ -81,42 +121,33 @@ class PortFilter:
     def _port_already_in_use(self, node: Node, requested: PortBinding) -> bool:
         """Some container on the node binds the requested host port.  Go: portAlreadyInUse
 
-        Both maps are checked: ``HostConfig.PortBindings`` holds what was
-        asked for (it survives a stop, when the actual ports are gone), and
-        ``NetworkSettings.Ports`` what was given (it shows the host port that
-        ``-p 80`` picked at random).
+        Both of a container's maps count: ``HostConfig.PortBindings`` holds
+        what was asked for (it survives a stop, when the actual ports are
+        gone) and ``NetworkSettings.Ports`` what was given (it shows the host
+        port that ``-p 80`` picked at random).  :func:`_host_ports` reads both.
         """
+        requested_port = requested.get("HostPort", "")
         for c in node.containers:
-            host_config = c.info.get("HostConfig")
-            network_settings = c.info.get("NetworkSettings")
-            if (
-                host_config is not None
-                and self._compare(requested, host_config.get("PortBindings"))
-            ) or (
-                network_settings is not None
-                and self._compare(requested, network_settings.get("Ports"))
-            ):
+            # Bindings without an explicit host port are not in _host_ports,
+            # so a request without one ("-p 80") never conflicts.
+            host_ips = _host_ports(c).get(requested_port)
+            if host_ips is not None and self._compare(requested, host_ips):
                 return True
         return False
 
-    def _compare(self, requested: PortBinding, bindings: PortMap | None) -> bool:
-        """Go: (*PortFilter).compare"""
-        requested_port = requested.get("HostPort", "")
-        for binding in (bindings or {}).values():
-            for b in binding or []:  # the engine reports unpublished ports as null
-                host_port = b.get("HostPort", "")
-                if host_port == "":
-                    # No explicit host port: nothing to conflict with.
-                    continue
-                if host_port == requested_port:
-                    # Same host port: a conflict if the IPs are the same or
-                    # either side binds every interface.
-                    if (
-                        requested.get("HostIp", "") == b.get("HostIp", "")
-                        or _binds_all_interfaces(requested)
-                        or _binds_all_interfaces(b)
-                    ):
-                        return True
+    def _compare(self, requested: PortBinding, host_ips: list[str]) -> bool:
+        """The same host port is bound on these IPs: do the interfaces overlap?
+
+        They do when an IP equals the requested one, or when either side binds
+        every interface.  Go: (*PortFilter).compare
+        """
+        for host_ip in host_ips:
+            if (
+                requested.get("HostIp", "") == host_ip
+                or _binds_all_interfaces(requested)
+                or _all_interfaces(host_ip)
+            ):
+                return True
         return False
 
     def get_filters(self, config: ContainerConfig) -> list[str]:

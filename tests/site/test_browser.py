@@ -1,0 +1,160 @@
+"""The built site, loaded page by page in a real browser (Debian's headless chromium).
+
+Run after the book is built (`make test` does both). Fails on a JavaScript console
+error, a broken internal link or anchor, a diagram that did not render, a search
+that finds nothing; saves screenshots to _build/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"no built site at {SITE}: build it first (`make book` or `make test`)",
+                    pytrace=False)
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    chromium = shutil.which("chromium")
+    chromedriver = shutil.which("chromedriver")
+    if chromium is None or chromedriver is None:
+        pytest.fail("the browser test needs Debian's chromium and chromium-driver "
+                    "(`make setup` installs them)", pytrace=False)
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(chromedriver))
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def site_pages() -> list[str]:
+    pages = []
+    for path in sorted(SITE.rglob("*.html")):
+        relative = path.relative_to(SITE).as_posix()
+        if not relative.startswith(("_static/", "_sources/", "_images/")):
+            pages.append(relative)
+    return pages
+
+
+def load(driver: webdriver.Chrome, url: str) -> None:
+    driver.get(url)
+    deadline = time.monotonic() + 20
+    while driver.execute_script("return document.readyState") != "complete":
+        assert time.monotonic() < deadline, f"{url} did not finish loading"
+        time.sleep(0.05)
+
+
+def wait_for(driver: webdriver.Chrome, script: str, what: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not driver.execute_script(script):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+@functools.cache
+def anchors_of(path: Path) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', path.read_text(errors="replace")))
+
+
+def check_link(page: str, href: str, base: str) -> str | None:
+    """None if ``href`` (an absolute URL on our server) resolves, else why not."""
+    url, fragment = urldefrag(href)
+    target_path = unquote(urlparse(url).path)
+    target = SITE / target_path.lstrip("/")
+    if target.is_dir():
+        target = target / "index.html"
+    if not target.is_file():
+        return f"{page}: link to missing {target_path}"
+    if fragment and target.suffix == ".html" and unquote(fragment) not in anchors_of(target):
+        return f"{page}: link to missing anchor {target_path}#{fragment}"
+    return None
+
+
+def test_every_page_loads_without_errors_or_broken_links(
+        server: str, browser: webdriver.Chrome) -> None:
+    pages = site_pages()
+    assert "index.html" in pages and "notebooks/00-the-lab.html" in pages
+    problems = []
+    for page in pages:
+        load(browser, f"{server}/{page}")
+        if browser.execute_script("return document.querySelectorAll('pre.mermaid').length"):
+            wait_for(browser, "return [...document.querySelectorAll('pre.mermaid')]"
+                              ".every(e => e.querySelector('svg'))", f"diagrams on {page}")
+        for entry in browser.get_log("browser"):
+            if entry["level"] == "SEVERE":
+                problems.append(f"{page}: console error: {entry['message']}")
+        hrefs = browser.execute_script(
+            "return [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        for href in hrefs:
+            if href.startswith(server):
+                problem = check_link(page, href, server)
+                if problem:
+                    problems.append(problem)
+    assert not problems, "\n".join(problems)
+
+
+def test_screenshots_dark_mode_and_search(server: str, browser: webdriver.Chrome) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, page in (("intro", "book/intro.html"), ("the-lab", "notebooks/00-the-lab.html")):
+        load(browser, f"{server}/{page}")
+        browser.save_screenshot(str(SHOTS / f"{name}.png"))
+        assert (SHOTS / f"{name}.png").stat().st_size > 10_000
+    # Dark mode: the theme switches on <html data-theme>; the page must turn dark.
+    browser.execute_script("document.documentElement.dataset.theme = 'dark'")
+    background = browser.execute_script(
+        "return getComputedStyle(document.body).backgroundColor")
+    red, green, blue = (int(v) for v in re.findall(r"\d+", background)[:3])
+    assert red + green + blue < 150, background
+    browser.save_screenshot(str(SHOTS / "the-lab-dark.png"))
+    # Search: the index is built and finds a word every chapter uses.
+    load(browser, f"{server}/search.html?q=engine")
+    wait_for(browser, "return document.querySelectorAll('#search-results li').length > 0",
+             "search results for 'engine'")
+
+
+def test_downloads_are_offered(server: str, browser: webdriver.Chrome) -> None:
+    load(browser, f"{server}/notebooks/00-the-lab.html")
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+    assert any(href.endswith("00-the-lab.ipynb") for href in links)
+    assert (SITE / "_sources" / "notebooks" / "00-the-lab.ipynb").is_file()
