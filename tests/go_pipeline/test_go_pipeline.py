@@ -56,7 +56,7 @@ def test_gen_with_done_is_buffered_and_closed() -> None:
 def test_stopping_early_without_done_leaks_the_stuck_senders() -> None:
     # sqleak.go: main takes one value and returns; the other sender blocks.
     with pytest.raises(leak.LeakError) as info:
-        with leak.check(timeout=0.3):
+        with leak.check(timeout=1.0):
             inbound = gen(2, 3)
             out = merge(sq(inbound), sq(inbound))
             first, ok = out.recv()
