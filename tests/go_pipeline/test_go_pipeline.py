@@ -179,3 +179,59 @@ def test_public_signatures_match_the_contract() -> None:
     params = inspect.signature(md5_all).parameters
     assert list(params) == ["root", "mode", "workers"]
     assert params["mode"].default == "serial" and params["workers"].default == 20
+
+
+# The read-error path needs a file its reader cannot open; root reads
+# anything, so as root the check runs in a child process as user nobody.
+_READ_ERROR_CHECK = """
+import sys
+from swarmnotes.go import leak
+from swarmnotes.go.pipeline import md5_all
+for mode in ("serial", "parallel", "bounded"):
+    with leak.check(timeout=5.0):
+        try:
+            md5_all(sys.argv[1], mode=mode)
+        except PermissionError as exc:
+            print(mode, "PermissionError", exc.filename.endswith("secret.txt"))
+        else:
+            print(mode, "no error")
+"""
+
+
+def test_md5_all_raises_the_first_read_error_and_leaks_nothing() -> None:
+    import shutil
+    import stat as st
+    import sys
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="swn-md5-err-"))
+    try:
+        base.chmod(0o755)
+        root = base / "tree"
+        (root / "a").mkdir(parents=True)
+        for i in range(50):
+            (root / "a" / f"f{i:02d}.txt").write_bytes(b"x" * i)
+        secret = root / "a" / "secret.txt"
+        secret.write_bytes(b"no")
+        secret.chmod(0)
+        for d in (root, root / "a"):
+            d.chmod(st.S_IRWXU | st.S_IRGRP | st.S_IXGRP | st.S_IROTH | st.S_IXOTH)
+        for f in (root / "a").iterdir():
+            if f != secret:
+                f.chmod(0o644)
+        src = str(Path(__file__).resolve().parents[2] / "src")
+        cmd = [sys.executable, "-c", _READ_ERROR_CHECK, str(root)]
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("running as root without setpriv: no unreadable file possible")
+            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+        env = {**os.environ, "PYTHONPATH": src}
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.split("\n")[:3] == [
+            "serial PermissionError True",
+            "parallel PermissionError True",
+            "bounded PermissionError True",
+        ]
+    finally:
+        shutil.rmtree(base)
