@@ -13,6 +13,12 @@ One run prints two side-by-side tables:
 2. md5_all over a tree of N files (serial, parallel, bounded) against
    coreutils ``md5sum`` over the same files in one process.
 
+The pipeline table also gives the process CPU time per item (all threads)
+of the best run: on a shared 2-core machine the wall-clock rate of a
+thread-per-stage pipeline swings by 3x or more from run to run (the GIL is
+handed between threads that the OS schedules on both cores), while the CPU
+cost of an item says what the code itself costs.
+
 Each figure is the best of ``--repeat`` runs (the machine is shared; the best
 run is the least disturbed one); the median is shown next to it. Ratios are
 against the first row of each table. Only standard library + swarmnotes.
@@ -25,6 +31,7 @@ import json
 import os
 import queue
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -234,6 +241,26 @@ def best_of(repeat: int, fn: Callable[[], float], higher_is_better: bool) -> tup
     return best, statistics.median(runs)
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pipeline_row(repeat: int, fn: Callable[[int], float], n: int) -> tuple[float, float, float]:
+    """(best items/s, median items/s, CPU microseconds per item in the best run).
+
+    CPU time counts every thread of this process: it shows how much work one
+    item costs whatever the scheduler did with the wall clock.
+    """
+    runs = []
+    for _ in range(repeat):
+        cpu0 = _cpu_seconds()
+        rate = fn(n)
+        runs.append((rate, (_cpu_seconds() - cpu0) / n * 1e6))
+    best = max(runs)
+    return best[0], statistics.median(rate for rate, _ in runs), best[1]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000, help="ints through the pipeline")
@@ -245,27 +272,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f}")
     print(f"\nPipeline gen -> 2 x sq -> merge over {n:,} ints (items/s, best of {r})")
-    rows: list[tuple[str, float | None, float | None]] = []
-    rows.append(("swarmnotes, with done", *best_of(r, lambda: swarmnotes_with_done(n), True)))
-    rows.append(("swarmnotes, without done",
-                 *best_of(r, lambda: swarmnotes_without_done(n), True)))
-    rows.append(("queue.Queue, without done", *best_of(r, lambda: queue_pipeline(n), True)))
+    rows: list[tuple[str, float | None, float | None, float | None]] = []
+    rows.append(("swarmnotes, with done", *pipeline_row(r, swarmnotes_with_done, n)))
+    rows.append(("swarmnotes, without done", *pipeline_row(r, swarmnotes_without_done, n)))
+    rows.append(("queue.Queue, without done", *pipeline_row(r, queue_pipeline, n)))
     rows.append(("swarmnotes, done, buffers 64",
-                 *best_of(r, lambda: swarmnotes_buffered_with_done(n), True)))
+                 *pipeline_row(r, swarmnotes_buffered_with_done, n)))
     go_runs = [go_pipeline(n) for _ in range(r)]
     if go_runs[0] is None:
-        rows.append(("Go (go run), with done", None, None))
+        rows.append(("Go (go run), with done", None, None, None))
     else:
         gr = [x for x in go_runs if x is not None]
-        rows.append(("Go (go run), with done", max(gr), statistics.median(gr)))
+        rows.append(("Go (go run), with done", max(gr), statistics.median(gr), None))
     base = rows[0][1]
     assert base is not None
-    print(f"{'':30}{'best':>12}{'median':>12}{'vs swarmnotes':>15}")
-    for name, best, median in rows:
+    print(f"{'':30}{'best':>12}{'median':>12}{'vs swarmnotes':>15}{'CPU us/item':>13}")
+    for name, best, median, cpu in rows:
         if best is None or median is None:
             print(f"{name:30}{'(go not on PATH)':>24}")
             continue
-        print(f"{name:30}{best:12,.0f}{median:12,.0f}{best / base:14.2f}x")
+        cpu_text = f"{cpu:13.1f}" if cpu is not None else f"{'-':>13}"
+        print(f"{name:30}{best:12,.0f}{median:12,.0f}{best / base:14.2f}x{cpu_text}")
 
     print(f"\nmd5_all over {args.files:,} files of 1-64 KiB (seconds, best of {r})")
     tmp = Path(tempfile.mkdtemp(prefix="swn-md5-"))
