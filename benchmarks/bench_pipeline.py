@@ -199,15 +199,15 @@ def go_pipeline(n: int) -> float | None:
 # -- 2. md5_all --------------------------------------------------------------------
 
 
-def make_tree(root: Path, files: int, seed: int = 1) -> list[str]:
-    """``files`` files of 1 to 64 KiB (random, seeded) in 20 directories."""
+def make_tree(root: Path, files: int, max_kib: int = 64, seed: int = 1) -> list[str]:
+    """``files`` files of 1 to ``max_kib`` KiB (random, seeded) in 20 directories."""
     rng = random.Random(seed)
     paths = []
     for i in range(files):
         d = root / f"d{i % 20:02d}"
         d.mkdir(exist_ok=True)
         p = d / f"f{i:05d}.bin"
-        p.write_bytes(rng.randbytes(rng.randint(1024, 64 * 1024)))
+        p.write_bytes(rng.randbytes(rng.randint(1024, max_kib * 1024)))
         paths.append(os.path.relpath(p, root))
     return sorted(paths)
 
@@ -265,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000, help="ints through the pipeline")
     ap.add_argument("--files", type=int, default=2000, help="files in the md5 tree")
+    ap.add_argument("--max-kib", type=int, default=64, help="largest file in the tree, KiB")
     ap.add_argument("--repeat", type=int, default=3, help="runs per row (best is kept)")
     args = ap.parse_args(argv)
     n, r = args.n, args.repeat
@@ -294,10 +295,10 @@ def main(argv: list[str] | None = None) -> int:
         cpu_text = f"{cpu:13.1f}" if cpu is not None else f"{'-':>13}"
         print(f"{name:30}{best:12,.0f}{median:12,.0f}{best / base:14.2f}x{cpu_text}")
 
-    print(f"\nmd5_all over {args.files:,} files of 1-64 KiB (seconds, best of {r})")
+    print(f"\nmd5_all over {args.files:,} files of 1-{args.max_kib} KiB (seconds, best of {r})")
     tmp = Path(tempfile.mkdtemp(prefix="swn-md5-"))
     try:
-        paths = make_tree(tmp, args.files)
+        paths = make_tree(tmp, args.files, args.max_kib)
         size = sum((tmp / p).stat().st_size for p in paths)
         print(f"tree: {len(paths):,} files, {size / 2**20:.1f} MiB")
         md5sum_seconds(tmp, paths)  # warm the page cache for everyone
