@@ -1,0 +1,3 @@
+module swarmnotes/benchmarks/pipeline
+
+go 1.19
