@@ -1,6 +1,7 @@
 """Benchmark: the Go blog's pipeline, and md5_all against md5sum.
 
-    PYTHONPATH=src python benchmarks/bench_pipeline.py [--n 100000] [--files 2000] [--repeat 3]
+    PYTHONPATH=src python benchmarks/bench_pipeline.py [--n 100000] [--files 2000] [--repeat 3] \
+        [--json PATH]
 
 One run prints two side-by-side tables:
 
@@ -41,6 +42,8 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import benchjson
 
 from swarmnotes.go import Chan, Recv, Send, WaitGroup, go, leak, select
 from swarmnotes.go.pipeline import gen, md5_all, merge, sq
@@ -267,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--files", type=int, default=2000, help="files in the md5 tree")
     ap.add_argument("--max-kib", type=int, default=64, help="largest file in the tree, KiB")
     ap.add_argument("--repeat", type=int, default=3, help="runs per row (best is kept)")
+    ap.add_argument("--json", metavar="PATH", help="also write the numbers here (benchjson.py)")
     args = ap.parse_args(argv)
+    load = benchjson.load_before()
     n, r = args.n, args.repeat
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
@@ -314,6 +319,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:30}{best:12.3f}{median:12.3f}{best / ref:14.2f}x")
     finally:
         shutil.rmtree(tmp)
+    benchjson.write(args.json, {
+        "n": n, "files": args.files, "max_kib": args.max_kib, "repeat": r,
+        "pipeline": [{"name": name, "best": best, "median": median, "cpu_us_per_item": cpu}
+                     for name, best, median, cpu in rows],
+        "tree": {"files": len(paths), "mib": size / 2**20},
+        "md5": [{"name": name, "best": best, "median": median} for name, best, median in table],
+    }, load)
     return 0
 
 
