@@ -11,7 +11,8 @@
 # Run by hand (not by `make test`): it takes a few minutes and its numbers
 # depend on the machine. A benchmark that fails keeps its previous results;
 # the others still run. The lab is brought down at the end, whatever happened.
-# PYTHON overrides the interpreter (default: this checkout's .venv).
+# PYTHON overrides the interpreter (default: this checkout's .venv); SETTLE the
+# most seconds to wait for the load to settle before each benchmark (default 90).
 set -u -o pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -39,9 +40,23 @@ fi
 
 "$py" -m swarmnotes lab up --engines 3 || { down; exit 1; }
 
+# Before each benchmark, wait (at most SETTLE seconds, default 90) for the 1-minute
+# load average to drop below the CPU count: the previous benchmark's own threads
+# (a pipeline, md5_all's workers) would otherwise still weigh on the next one.
+settle() {
+  local cpus end
+  cpus="$(nproc)"
+  end=$((SECONDS + ${SETTLE:-90}))
+  while [ "$SECONDS" -lt "$end" ] &&
+      awk -v c="$cpus" '{ exit !($1 >= c) }' /proc/loadavg; do
+    sleep 5
+  done
+}
+
 rc=0
 for n in "${names[@]}"; do
   name="bench_${n#bench_}"
+  settle
   echo "== $name (load average: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   # -u: unbuffered, so the output shows up as it is printed. The script writes
   # its JSON only once it has measured everything; the output is kept only then.
