@@ -14,7 +14,9 @@ These tests check, without Docker:
   instances, such as ``Engine.id``, counts when the class declares or
   assigns it); one failure lists every row that does not resolve;
 * the other way round, for a few modules: every public name of the module
-  appears on the page, so a new function cannot be left out of it;
+  appears on the page, so a new function cannot be left out of it; and for
+  the big Go types (``Engine``, ``Cluster``, the nodes...), every public
+  method;
 * the Go files the book ports each have their section.
 """
 
@@ -53,6 +55,38 @@ COVERED_MODULES = (
     "swarmnotes.swarm.scheduler.node",
     "swarmnotes.swarm.scheduler.filter",
     "swarmnotes.swarm.scheduler.strategy",
+    # On branches node, engine and pipe until they are merged:
+    "swarmnotes.go.leak",
+    "swarmnotes.go.pipeline",
+    "swarmnotes.go.http",
+    "swarmnotes.go.trace",
+    "swarmnotes.swarm.cluster",
+    "swarmnotes.swarm.cluster.engine",
+    "swarmnotes.swarm.cluster.events",
+    "swarmnotes.swarm.cluster.event_monitor",
+    "swarmnotes.swarmkit",
+    "swarmnotes.swarmkit.node",
+    "swarmnotes.swarmkit.swarmd",
+)
+
+# Classes whose every public method (and property) must appear on the page:
+# the big Go types, whose methods change most.
+COVERED_CLASSES = (
+    "swarmnotes.go.chan.Chan",
+    "swarmnotes.go.sync.WaitGroup",
+    "swarmnotes.swarm.config.ContainerConfig",
+    "swarmnotes.swarm.cluster.Container",
+    "swarmnotes.swarm.cluster.Containers",
+    "swarmnotes.swarm.cluster.Image",
+    "swarmnotes.swarm.scheduler.node.Node",
+    "swarmnotes.swarm.scheduler.Scheduler",
+    # On branches node and engine until they are merged:
+    "swarmnotes.swarm.cluster.Delayer",
+    "swarmnotes.swarm.cluster.Engine",
+    "swarmnotes.swarm.cluster.EventHandlers",
+    "swarmnotes.swarm.cluster.EventsMonitor",
+    "swarmnotes.swarm.cluster.Cluster",
+    "swarmnotes.swarmkit.node.Node",
 )
 
 # Go files the book ports: each must have a section (the path as it appears
@@ -167,6 +201,28 @@ def page() -> tuple[list[Section], list[str]]:
     return parse(PAGE.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="module")
+def resolved(page: tuple[list[Section], list[str]]) -> dict[str, Any]:
+    """Every dotted path of the page: its object, or the exception resolving raised."""
+    paths = {p for _, r in _rows(page[0]) if (p := _path_of(r)) is not None}
+    paths |= {p for s in page[0] for _, p in s.modules}
+    out: dict[str, Any] = {}
+    for path in sorted(paths):
+        try:
+            out[path] = resolve(path)
+        except Exception as exc:  # every failure is listed, whatever it is
+            out[path] = _Failure(exc)
+    return out
+
+
+class _Failure:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def __str__(self) -> str:
+        return f"{type(self.exc).__name__}: {self.exc}"
+
+
 def _rows(sections: list[Section]) -> list[tuple[Section, Row]]:
     return [(s, r) for s in sections for r in s.rows]
 
@@ -271,24 +327,18 @@ def test_every_row_is_a_name_or_not_ported(page: tuple[list[Section], list[str]]
     assert not bad, f"{len(bad)} bad rows:\n" + "\n".join(bad)
 
 
-def test_every_python_name_resolves(page: tuple[list[Section], list[str]]) -> None:
+def test_every_python_name_resolves(
+    page: tuple[list[Section], list[str]], resolved: dict[str, Any]
+) -> None:
     failures = []
     for s, r in _rows(page[0]):
         path = _path_of(r)
-        if path is None:
-            continue
-        try:
-            resolve(path)
-        except Exception as exc:  # every failure is listed, whatever it is
-            failures.append(f"line {r.line} [{s.heading}] Go {r.go} -> {path}: "
-                            f"{type(exc).__name__}: {exc}")
+        if path is not None and isinstance(resolved[path], _Failure):
+            failures.append(f"line {r.line} [{s.heading}] Go {r.go} -> {path}: {resolved[path]}")
     for s in page[0]:
         for line, path in s.modules:
-            try:
-                resolve(path)
-            except Exception as exc:
-                failures.append(f"line {line} [{s.heading}] module {path}: "
-                                f"{type(exc).__name__}: {exc}")
+            if isinstance(resolved[path], _Failure):
+                failures.append(f"line {line} [{s.heading}] module {path}: {resolved[path]}")
     assert not failures, f"{len(failures)} rows do not resolve:\n" + "\n".join(failures)
 
 
@@ -305,21 +355,14 @@ def _public_names(module: types.ModuleType) -> list[str]:
 
 
 @pytest.mark.parametrize("module_name", COVERED_MODULES)
-def test_every_public_name_is_on_the_page(
-    page: tuple[list[Section], list[str]], module_name: str
-) -> None:
+def test_every_public_name_is_on_the_page(resolved: dict[str, Any], module_name: str) -> None:
     module = importlib.import_module(module_name)
-    paths = [p for _, r in _rows(page[0]) if (p := _path_of(r)) is not None]
-    objects = []
-    for p in paths:
-        try:
-            objects.append(resolve(p))
-        except Exception:
-            continue  # reported by test_every_python_name_resolves
+    # Paths that do not resolve are reported by test_every_python_name_resolves.
+    objects = [o for o in resolved.values() if not isinstance(o, _Failure)]
     missing = []
     for name in _public_names(module):
         full = f"{module_name}.{name}"
-        if any(p == full or p.startswith(full + ".") for p in paths):
+        if any(p == full or p.startswith(full + ".") for p in resolved):
             continue
         value = getattr(module, name)
         # Named through another module (the package re-export, or the defining
@@ -331,6 +374,22 @@ def test_every_public_name_is_on_the_page(
         missing.append(full)
     assert not missing, (f"{PAGE.name} does not mention these public names of "
                          f"{module_name}: {missing}")
+
+
+@pytest.mark.parametrize("class_path", COVERED_CLASSES)
+def test_every_public_method_is_on_the_page(resolved: dict[str, Any], class_path: str) -> None:
+    cls = resolve(class_path)
+    # The paths that name this class (a re-export, or the defining module).
+    prefixes = [p for p, o in resolved.items() if o is cls]
+    assert prefixes, f"{PAGE.name} does not mention the class {class_path}"
+    missing = [
+        f"{class_path}.{name}"
+        for name, value in vars(cls).items()
+        if not name.startswith("_")
+        and (callable(value) or isinstance(value, property | staticmethod | classmethod))
+        and not any(f"{p}.{name}" in resolved for p in prefixes)
+    ]
+    assert not missing, f"{PAGE.name} does not mention these methods: {missing}"
 
 
 def test_each_ported_go_file_has_a_section(page: tuple[list[Section], list[str]]) -> None:
