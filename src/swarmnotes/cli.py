@@ -1,9 +1,10 @@
-"""The ``swarmnotes`` command.
+"""The swarmnotes command.
 
     swarmnotes lab up [--engines N]   start (or reuse) the lab's engines
     swarmnotes lab down               remove everything the lab made
     swarmnotes lab status             a table of the lab's engines
     swarmnotes lab env [--engine I]   the DOCKER_HOST of an engine
+    swarmnotes swarmd [flags]         SwarmKit's swarmd, driving an engine's swarm mode
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 from swarmnotes.lab import MAX_ENGINES, Lab, LabError
 from swarmnotes.lab.lab import down as down_lab
+from swarmnotes.swarmkit import swarmd
 
 
 def _engine_count(text: str) -> int:
@@ -83,11 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     env = lab_commands.add_parser("env", help="print the DOCKER_HOST of an engine")
     env.add_argument("--engine", type=int, default=1, help="engine number (default 1)")
     env.set_defaults(func=lab_env)
+    # Listed for --help only: main() hands "swarmd ..." to swarmd.main first.
+    commands.add_parser("swarmd", help="SwarmKit's swarmd on a Docker engine "
+                        "(swarmnotes swarmd --help)")
     return parser
 
 
-# Subcommands other modules add (e.g. swarmd) register here: name -> main(argv).
-EXTRA_COMMANDS: dict[str, Callable[[list[str]], int]] = {}
+# Subcommands with their own argument parsing: name -> main(argv).
+EXTRA_COMMANDS: dict[str, Callable[[list[str]], int]] = {"swarmd": swarmd.main}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
