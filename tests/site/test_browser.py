@@ -84,7 +84,7 @@ def load(driver: webdriver.Chrome, url: str) -> None:
         time.sleep(0.05)
 
 
-def wait_for(driver: webdriver.Chrome, script: str, what: str, timeout: float = 15) -> None:
+def wait_for(driver: webdriver.Chrome, script: str, what: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while not driver.execute_script(script):
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
