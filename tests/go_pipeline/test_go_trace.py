@@ -6,6 +6,7 @@ import matplotlib
 import pytest
 
 from swarmnotes.go import Chan, leak
+from swarmnotes.go.chan import ClosedChannelError
 from swarmnotes.go.pipeline import gen, merge, sq
 from swarmnotes.go.trace import TracedChan, Tracer, active
 
@@ -87,3 +88,24 @@ def test_only_one_tracer_at_a_time_and_plain_chans_outside() -> None:
     assert active() is None
     assert type(gen(1)) is Chan
     assert repr(t) == "<Tracer inactive events=0>"
+
+
+def test_the_close_is_recorded_before_a_receiver_sees_it() -> None:
+    # list(out) ends when merge closes out; the trace read right after must
+    # already hold that close (it once lost the race about 1 time in 10).
+    for _ in range(30):
+        with leak.check(timeout=5), Tracer() as t:
+            inbound = gen(2, 3, 4, 5)
+            assert sorted(merge(sq(inbound), sq(inbound))) == [4, 9, 16, 25]
+            closes = [e for e in t.events if e.op == "close"]
+        assert len(closes) == 4
+        assert "merge.close_when_done" in {e.goroutine.rsplit(" ", 1)[0] for e in closes}
+
+
+def test_a_second_close_raises_and_is_not_recorded() -> None:
+    with Tracer() as t:
+        ch = TracedChan(t, label="c")
+        ch.close()
+        with pytest.raises(ClosedChannelError):
+            ch.close()
+    assert [e.op for e in t.events] == ["close"]

@@ -33,7 +33,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
 
-from swarmnotes.go.chan import Chan
+from swarmnotes.go.chan import Chan, ClosedChannelError
 
 __all__ = ["Event", "TracedChan", "Tracer", "active", "new_chan", "recorder"]
 
@@ -85,9 +85,16 @@ class TracedChan(Chan):
         return v, ok
 
     def close(self) -> None:
+        # Recorded before the close takes effect: whoever sees the channel
+        # closed (a range loop ending, then the trace being read) must find
+        # the close already in the recording.
         seq = self.tracer.begin()
-        super().close()
         self.tracer.end(seq, "close", self, None)
+        try:
+            super().close()
+        except ClosedChannelError:
+            self.tracer.forget(seq)  # nothing was closed: Go panics here
+            raise
 
 
 def _short_name(thread: threading.Thread) -> str:
@@ -165,6 +172,11 @@ class Tracer:
                 name = f"{short} {self._counts[short]}"
                 self._goroutines[ident] = name
             self._events.append(Event(seq, time.monotonic(), name, op, label, value))
+
+    def forget(self, seq: int) -> None:
+        """Drop the event recorded under ``seq`` (an operation that failed)."""
+        with self._lock:
+            self._events = [e for e in self._events if e.seq != seq]
 
     @property
     def events(self) -> list[Event]:
