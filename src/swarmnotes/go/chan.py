@@ -445,15 +445,24 @@ def select(*cases: _Case, default: bool = False) -> tuple[int, Any, bool]:
         if type(case) is Send:
             if not (default or ch._recvq or len(ch._buf) < ch._cap or ch._closed):
                 continue  # no receiver, no room, open: not ready now
-            with ch._lock:
+            # Python: acquire/release with try/finally costs half a ``with``.
+            lock = ch._lock
+            lock.acquire()
+            try:
                 sent = ch._try_send_locked(case.value)
+            finally:
+                lock.release()
             if sent:
                 return i, None, True
         else:
             if not (default or ch._buf or ch._sendq or ch._closed):
                 continue  # nothing buffered, no sender, open: not ready now
-            with ch._lock:
+            lock = ch._lock
+            lock.acquire()
+            try:
                 ready, v, ok = ch._try_recv_locked()
+            finally:
+                lock.release()
             if ready:
                 return i, v, ok
     if default:
@@ -531,11 +540,14 @@ def _dequeue(cases: tuple[_Case, ...], waiters: list[_Waiter], fired: int) -> _W
         ch = case.ch
         assert ch is not None
         queue = ch._sendq if type(case) is Send else ch._recvq
-        with ch._lock:
-            try:
-                queue.remove(w)
-            except ValueError:
-                pass  # a partner popped it already and lost the claim
+        lock = ch._lock
+        lock.acquire()
+        try:
+            queue.remove(w)
+        except ValueError:
+            pass  # a partner popped it already and lost the claim
+        finally:
+            lock.release()
     return winner
 
 
