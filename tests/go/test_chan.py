@@ -444,3 +444,112 @@ def test_select_over_channels_that_share_a_lock() -> None:
         assert not t.is_alive()
     assert sorted(got.recv()[0] for _ in range(200)) == list(range(200))
     cancel1()
+
+
+# -- the two-case select of every pipeline stage (pass 1 peeks, _order) ----------
+
+
+def test_two_ready_cases_are_chosen_about_evenly() -> None:
+    # Two ready cases, 4000 draws: each expected 2000, sd ~ 32; the bounds
+    # are > 9 standard deviations, so this never flakes. Both argument orders.
+    n = 4000
+    for first_is_send in (True, False):
+        a, b = Chan(n), Chan(n)
+        for i in range(n):
+            b.send(i)
+        counts: Counter[int] = Counter()
+        for i in range(n):
+            if first_is_send:
+                counts[select(Send(a, i), Recv(b))[0]] += 1
+            else:
+                counts[select(Recv(b), Send(a, i))[0]] += 1
+        assert set(counts) == {0, 1}
+        assert 1700 < counts[0] < 2300, counts
+
+
+def test_order_is_a_uniform_permutation() -> None:
+    from swarmnotes.go.chan import _order
+
+    assert list(_order(1)) == [0]
+    seen2 = Counter(tuple(_order(2)) for _ in range(2000))
+    assert set(seen2) == {(0, 1), (1, 0)}
+    assert 800 < seen2[(0, 1)] < 1200, seen2
+    seen3 = Counter(tuple(_order(3)) for _ in range(3000))
+    assert len(seen3) == 6  # every permutation of three
+    for k in seen3:
+        assert 350 < seen3[k] < 650, seen3  # each expected 500, sd ~ 20
+    assert sorted(_order(7)) == list(range(7))
+
+
+def test_closed_done_wins_over_a_blocked_send() -> None:
+    # The pipeline stages' select: out has no receiver, done is closed.
+    out, done = Chan(), Chan()
+    done.close()
+    for _ in range(200):
+        assert select(Send(out, 1), Recv(done)) == (1, None, False)
+        assert select(Recv(done), Send(out, 1)) == (0, None, False)
+    assert not out._sendq and not out._recvq
+
+
+def test_done_closed_while_select_send_is_parked() -> None:
+    out, done = Chan(), Chan()
+    t = go(lambda: (after(0.02).recv(), done.close()))
+    assert select(Send(out, 1), Recv(done)) == (1, None, False)
+    t.join(WAIT)
+    assert not out._sendq and not done._recvq  # pass 3 withdrew the send waiter
+    assert select(Recv(out), default=True) == (-1, None, False)  # the value was not sent
+
+
+def test_select_send_to_a_parked_receiver_is_a_direct_hand_off() -> None:
+    out, done = Chan(), Chan()
+    got = Chan(1)
+    t = go(lambda: got.send(out.recv()))
+    for _ in range(1000):  # bounded wait until the receiver is parked
+        if out._recvq:
+            break
+        t.join(0.005)
+    assert out._recvq, "receiver never parked"
+    assert select(Send(out, "v"), Recv(done)) == (0, None, True)
+    assert recv_within(got) == (("v", True), True)
+
+
+def test_none_cases_with_one_live_case() -> None:
+    c = Chan(1)
+    assert select(Send(None, 1), Send(c, 2)) == (1, None, True)
+    assert select(Send(c, 3), Recv(None), default=True) == (-1, None, False)  # full
+    assert select(Recv(None), Recv(c)) == (1, 2, True)
+    assert select(Recv(c), Send(None, 1), default=True) == (-1, None, False)  # empty
+    c.close()
+    assert select(Recv(None), Recv(c)) == (1, None, False)
+    with pytest.raises(ClosedChannelError, match="send on closed channel"):
+        select(Send(None, 1), Send(c, 1))
+
+
+def test_two_case_select_pipeline_under_contention() -> None:
+    # Four goroutines select-send into one unbuffered channel against done
+    # (merge's shape) while the consumer reads; then done releases them.
+    out, done = Chan(), Chan()
+    wg = WaitGroup()
+    sent = Chan(4)
+
+    def producer(base: int) -> None:
+        count = 0
+        try:
+            for i in range(base, base + 2000):
+                i_case, _, _ = select(Send(out, i), Recv(done))
+                if i_case == 1:
+                    break
+                count += 1
+        finally:
+            sent.send(count)
+            wg.done()
+
+    wg.add(4)
+    for k in range(4):
+        go(producer, k * 10_000)
+    got = [recv_within(out)[0] for _ in range(5000)]
+    done.close()
+    assert wg.wait(WAIT * 4)
+    counts = [recv_within(sent)[0] for _ in range(4)]
+    assert sum(counts) == 5000 == len(set(got))
+    assert not out._sendq and not out._recvq and not done._recvq

@@ -34,7 +34,7 @@ import time
 import traceback
 from _thread import allocate_lock
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 __all__ = [
@@ -61,14 +61,17 @@ class _Select:
 
     ``claim`` is taken (non-blocking) by whoever completes one of the cases;
     only the first taker wins, so exactly one case of the select fires.
-    ``index`` is the case that fired.
+    ``index`` is the case that fired. ``park`` is the one lock the select
+    parks on, whichever case fires (see :class:`_Waiter`).
     """
 
-    __slots__ = ("claim", "index")
+    __slots__ = ("claim", "index", "park")
 
     def __init__(self) -> None:
         self.claim = allocate_lock()
         self.index = -1
+        self.park = allocate_lock()
+        self.park.acquire()
 
 
 class _Waiter:
@@ -356,27 +359,22 @@ class Send:
 
 _Case = Recv | Send
 
-
-def _poll(case: _Case, i: int) -> tuple[int, Any, bool] | None:
-    """Try one case with its channel's lock held by the caller; None if not ready."""
-    ch = case.ch
-    assert ch is not None
-    if type(case) is Send:
-        if ch._try_send_locked(case.value):
-            return i, None, True
-        return None
-    ready, v, ok = ch._try_recv_locked()
-    if ready:
-        return i, v, ok
-    return None
+# The two orders of a two-case select, drawn with one random bit: the common
+# shape (a send or receive against a done channel) allocates no list.
+_ORDERS_OF_TWO = ((0, 1), (1, 0))
 
 
-def _order(n: int) -> list[int]:
-    """A uniformly random permutation of range(n). Go: selectgo's pollorder."""
-    if n == 1:
-        return [0]
+def _order(n: int) -> Sequence[int]:
+    """A uniformly random permutation of range(n). Go: selectgo's pollorder.
+
+    Go shuffles with one fastrandn call per case; one and two cases, by far
+    the most common shapes, need no shuffle: two cases take one of two
+    constant orders on one random bit.
+    """
     if n == 2:
-        return [0, 1] if random.getrandbits(1) else [1, 0]
+        return _ORDERS_OF_TWO[random.getrandbits(1)]
+    if n == 1:
+        return (0,)
     order = list(range(n))
     random.shuffle(order)
     return order
@@ -389,6 +387,26 @@ def _block() -> None:
     lock.acquire()
     while True:
         lock.acquire(timeout=3600)
+
+
+def _sellock(cases: tuple[_Case, ...]) -> list[Any]:
+    """Acquire the lock of every channel of ``cases`` once; return them in order.
+
+    Go: sellock, which locks the channels in address order so that two
+    selects over the same channels cannot deadlock. Python: channels may
+    share a lock (context done channels do), so each distinct lock is taken
+    once, in the order of the locks' ids.
+    """
+    locks: list[Any] = []
+    for case in cases:
+        ch = case.ch
+        if ch is not None and ch._lock not in locks:
+            locks.append(ch._lock)
+    if len(locks) > 1:
+        locks.sort(key=id)
+    for lock in locks:
+        lock.acquire()
+    return locks
 
 
 def select(*cases: _Case, default: bool = False) -> tuple[int, Any, bool]:
@@ -404,66 +422,92 @@ def select(*cases: _Case, default: bool = False) -> tuple[int, Any, bool]:
     ``None``). A chosen ``Send`` on a closed channel raises
     ClosedChannelError. Go: ``runtime.selectgo``.
     """
-    live = [i for i, c in enumerate(cases) if c.ch is not None]
-    order = [live[j] for j in _order(len(live))] if live else []
+    # Go drops the nil cases and shuffles the others. Python: shuffle every
+    # case and skip the None ones while polling: the live cases still come
+    # in a uniformly random order, and nothing is allocated for them.
+    order = _order(len(cases))
 
-    # Pass 1 (Go: pass 1 of selectgo): poll in random order, each channel
-    # under its own lock. Go holds every lock at once here; polling one at a
-    # time is equivalent for a non-blocking poll and cheaper.
+    # Pass 1 (Go: pass 1 of selectgo): poll in random order and run the
+    # first ready case, each channel under its own lock. Go holds every lock
+    # at once here; polling one at a time is equivalent for a non-blocking
+    # poll and cheaper. A blocking select first peeks at each channel
+    # without its lock and skips the ones that cannot be ready (Go's
+    # chansend/chanrecv do the same for a non-blocking send or receive):
+    # a stale peek only sends the case on to pass 2, which polls every case
+    # again with all the locks held, so nothing is missed.
+    live = 0
     for i in order:
         case = cases[i]
         ch = case.ch
-        assert ch is not None
-        with ch._lock:
-            r = _poll(case, i)
-        if r is not None:
-            return r
+        if ch is None:
+            continue
+        live += 1
+        if type(case) is Send:
+            if not (default or ch._recvq or len(ch._buf) < ch._cap or ch._closed):
+                continue  # no receiver, no room, open: not ready now
+            # Python: acquire/release with try/finally costs half a ``with``.
+            lock = ch._lock
+            lock.acquire()
+            try:
+                sent = ch._try_send_locked(case.value)
+            finally:
+                lock.release()
+            if sent:
+                return i, None, True
+        else:
+            if not (default or ch._buf or ch._sendq or ch._closed):
+                continue  # nothing buffered, no sender, open: not ready now
+            lock = ch._lock
+            lock.acquire()
+            try:
+                ready, v, ok = ch._try_recv_locked()
+            finally:
+                lock.release()
+            if ready:
+                return i, v, ok
     if default:
         return -1, None, False
-    if not order:
+    if not live:
         _block()
 
-    # Pass 2: lock all channels in a fixed order (Go: sellock, by address),
-    # poll again (something may have arrived), else queue a waiter per case.
-    # Python: channels may share a lock (context done channels do), so lock
-    # each distinct lock once, in the order of the locks themselves.
-    locks: dict[int, Any] = {}
-    for i in order:
-        ch = cases[i].ch
-        assert ch is not None
-        locks[id(ch._lock)] = ch._lock
-    held = [locks[k] for k in sorted(locks)]
-    for lock in held:
-        lock.acquire()
+    # Pass 2: lock every channel (Go: sellock), poll again (something may
+    # have arrived since the peek), else queue a waiter per case.
+    held = _sellock(cases)
     try:
-        for i in order:
-            r = _poll(cases[i], i)
-            if r is not None:
-                return r
-        sel = _Select()
-        # One park lock for the whole select: whichever case fires releases it.
-        park = allocate_lock()
-        park.acquire()
-        waiters: list[tuple[_Waiter, deque[_Waiter]]] = []
         for i in order:
             case = cases[i]
             ch = case.ch
-            assert ch is not None
+            if ch is None:
+                continue
+            if type(case) is Send:
+                if ch._try_send_locked(case.value):
+                    return i, None, True
+            else:
+                ready, v, ok = ch._try_recv_locked()
+                if ready:
+                    return i, v, ok
+        sel = _Select()
+        park = sel.park
+        waiters: list[_Waiter] = []
+        for i in order:
+            case = cases[i]
+            ch = case.ch
+            if ch is None:
+                continue
             if type(case) is Send:
                 w = _Waiter(case.value, sel, i, park)
-                q = ch._sendq
+                ch._sendq.append(w)
             else:
                 w = _Waiter(None, sel, i, park)
-                q = ch._recvq
-            q.append(w)
-            waiters.append((w, q))
+                ch._recvq.append(w)
+            waiters.append(w)
     finally:
         for lock in reversed(held):
             lock.release()
 
-    # Park once (Go: gopark): the waiters share one park lock, so a single
-    # acquire waits for whichever case fires; only the partner that won the
-    # claim releases it, exactly once.
+    # Park once (Go: gopark): the waiters share the select's park lock, so a
+    # single acquire waits for whichever case fires; only the partner that
+    # won the claim releases it, exactly once.
     try:
         _wait(park)
     except BaseException:
@@ -475,9 +519,9 @@ def select(*cases: _Case, default: bool = False) -> tuple[int, Any, bool]:
         raise
 
     # Pass 3 (Go: pass 3 of selectgo): dequeue the waiters that did not fire.
-    _dequeue(cases, waiters, sel.index)
     index = sel.index
-    fired = next(w for w, _ in waiters if w.index == index)
+    fired = _dequeue(cases, waiters, index)
+    assert fired is not None
     if type(cases[index]) is Send:
         if fired.closed:
             raise ClosedChannelError("send on closed channel")
@@ -485,19 +529,26 @@ def select(*cases: _Case, default: bool = False) -> tuple[int, Any, bool]:
     return index, fired.value, fired.ok
 
 
-def _dequeue(
-    cases: tuple[_Case, ...], waiters: list[tuple[_Waiter, deque[_Waiter]]], fired: int
-) -> None:
-    for w, q in waiters:
+def _dequeue(cases: tuple[_Case, ...], waiters: list[_Waiter], fired: int) -> _Waiter | None:
+    """Remove every waiter but the one of case ``fired``; return that one."""
+    winner = None
+    for w in waiters:
         if w.index == fired:
+            winner = w
             continue
-        ch = cases[w.index].ch
+        case = cases[w.index]
+        ch = case.ch
         assert ch is not None
-        with ch._lock:
-            try:
-                q.remove(w)
-            except ValueError:
-                pass  # a partner popped it already and lost the claim
+        queue = ch._sendq if type(case) is Send else ch._recvq
+        lock = ch._lock
+        lock.acquire()
+        try:
+            queue.remove(w)
+        except ValueError:
+            pass  # a partner popped it already and lost the claim
+        finally:
+            lock.release()
+    return winner
 
 
 # ---------------------------------------------------------------------------
