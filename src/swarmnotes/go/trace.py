@@ -119,10 +119,11 @@ class Tracer:
         self._lock = threading.Lock()
         self._seq = itertools.count()
         self._events: list[Event] = []
-        self._goroutines: dict[int, str] = {}
+        # Keyed by the Thread object, not its ident: Python reuses the ident of
+        # a finished thread for the next one, which would merge two goroutines.
+        self._goroutines: dict[threading.Thread, str] = {}
         self._counts: dict[str, int] = defaultdict(int)
         self._labels: dict[str, int] = defaultdict(int)
-        self._main_ident = 0
 
     def __repr__(self) -> str:
         state = "active" if _active is self else "inactive"
@@ -136,8 +137,7 @@ class Tracer:
             if _active is not None:
                 raise RuntimeError("a Tracer is already active")
             _active = self
-        self._main_ident = threading.get_ident()
-        self._goroutines[self._main_ident] = "main"
+        self._goroutines[threading.current_thread()] = "main"
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -163,14 +163,14 @@ class Tracer:
     def end(self, seq: int, op: str, ch: Chan, value: Any) -> None:
         """Record an operation that completed; ``seq`` came from :meth:`begin`."""
         label = ch.label if isinstance(ch, TracedChan) else "chan"
-        ident = threading.get_ident()
+        thread = threading.current_thread()
         with self._lock:
-            name = self._goroutines.get(ident)
+            name = self._goroutines.get(thread)
             if name is None:
-                short = _short_name(threading.current_thread())
+                short = _short_name(thread)
                 self._counts[short] += 1
                 name = f"{short} {self._counts[short]}"
-                self._goroutines[ident] = name
+                self._goroutines[thread] = name
             self._events.append(Event(seq, time.monotonic(), name, op, label, value))
 
     def forget(self, seq: int) -> None:
