@@ -17,8 +17,8 @@ from swarmnotes.lab import Lab, LabEngine, LabError, Registry, count_labelled
 
 @pytest.fixture(scope="session")
 def lab() -> Iterator[Lab]:
-    was_up = all(engine.state() == "running" for engine in Lab().engines) and bool(
-        Lab().engines)
+    engines_before = Lab().engines
+    was_up = bool(engines_before) and all(e.state() == "running" for e in engines_before)
     try:
         the_lab = Lab.up(engines=3)
     except LabError as exc:
