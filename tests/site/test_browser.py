@@ -13,6 +13,7 @@ import re
 import shutil
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
@@ -158,3 +159,13 @@ def test_downloads_are_offered(server: str, browser: webdriver.Chrome) -> None:
         "return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
     assert any(href.endswith("00-the-lab.ipynb") for href in links)
     assert (SITE / "_sources" / "notebooks" / "00-the-lab.ipynb").is_file()
+
+
+def test_the_site_root_serves_a_favicon(server: str) -> None:
+    # Browsers ask for /favicon.ico on a page that names no icon, like the
+    # index.html redirect; a 404 there is a console error on the front page.
+    with urllib.request.urlopen(f"{server}/favicon.ico", timeout=10) as response:
+        assert response.status == 200
+        icon = response.read()
+    assert icon[:4] == b"\x00\x00\x01\x00", "not an .ico file"
+    assert icon[22:26] == b"\x89PNG", "the .ico does not hold the PNG the tool draws"
