@@ -50,6 +50,7 @@ COVERED_MODULES = (
     "swarmnotes.go.context",
     "swarmnotes.go.chan",
     "swarmnotes.go.sync",
+    "swarmnotes.go.runtime",
     "swarmnotes.swarm.config",
     "swarmnotes.swarm.scheduler",
     "swarmnotes.swarm.scheduler.node",
