@@ -6,8 +6,9 @@ Rows (each the median of --repeats runs):
 
 * unbuffered ping-pong: two goroutines bounce a value over two unbuffered
   channels; round trips per second; once more with both threads pinned to
-  one CPU, which takes the cross-core wake-up out of each hand-off and
-  leaves the Python cost of the channel itself;
+  one CPU (``swarmnotes.go.runtime.gomaxprocs(1)``), which takes the
+  cross-core wake-up out of each hand-off and leaves the Python cost of the
+  channel itself;
 * buffered cap 128: one producer, one consumer; items per second;
 * cancel of a context tree with 10,000 descendants (a root, 100 children,
   99 grandchildren each): milliseconds until cancel() returns, when every
@@ -49,6 +50,7 @@ from typing import Any
 
 import benchjson
 
+from swarmnotes.go import runtime
 from swarmnotes.go.chan import Chan
 from swarmnotes.go.context import background, with_cancel
 
@@ -74,10 +76,8 @@ class QueueChan:
 
 def thread_pingpong(make: Callable[[], Any], n: int = PINGPONG_N, one_cpu: bool = False) -> float:
     a, b = make(), make()
-    old = os.sched_getaffinity(0) if one_cpu else None
-    if old is not None:
-        # Linux: pid 0 is the calling thread; the echo thread inherits it.
-        os.sched_setaffinity(0, {min(old)})
+    # gomaxprocs(1) pins this thread and the echo thread it starts to one CPU.
+    previous = runtime.gomaxprocs(1) if one_cpu else 0
 
     def echo() -> None:
         for _ in range(n):
@@ -92,8 +92,8 @@ def thread_pingpong(make: Callable[[], Any], n: int = PINGPONG_N, one_cpu: bool 
         a.recv()
     elapsed = time.perf_counter() - start
     t.join(60)
-    if old is not None:
-        os.sched_setaffinity(0, old)
+    if one_cpu:
+        runtime.gomaxprocs(previous)
     return n / elapsed
 
 
@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows.append(
         (
-            "  same, both threads pinned to one CPU",
+            "  same, gomaxprocs(1): both on one CPU",
             "rate",
             [
                 median_of(r, lambda: thread_pingpong(Chan, one_cpu=True)),
@@ -387,6 +387,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"target ping-pong >= 2x queue.Queue: {ping / ping_q:.2f}x "
         f"{'OK' if ping >= 2 * ping_q else 'MISSED'}"
+    )
+    ping1, ping1_q = rows[1][2][0], rows[1][2][1]
+    assert ping1 and ping1_q
+    print(
+        f"        at gomaxprocs(1) (both sides): {ping1 / ping1_q:.2f}x "
+        f"{'OK' if ping1 >= 2 * ping1_q else 'MISSED'}"
     )
     print(
         f"target buffered  >= 2x queue.Queue: {buf / buf_q:.2f}x "

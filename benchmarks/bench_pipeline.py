@@ -14,6 +14,12 @@ One run prints two side-by-side tables:
 2. md5_all over a tree of N files (serial, parallel, bounded) against
    coreutils ``md5sum`` over the same files in one process.
 
+Rows marked ``gomaxprocs(1)`` (or "one CPU" for the queue.Queue peer) run
+with every thread of the process pinned to one CPU by
+``swarmnotes.go.runtime.gomaxprocs(1)``: the GIL runs one thread at a time
+anyway, and on one CPU a hand-off wakes a thread without a cross-core
+interrupt. The other rows run as a program does by default, on every CPU.
+
 The pipeline table also gives the process CPU time per item (all threads)
 of the best run: on a shared 2-core machine the wall-clock rate of a
 thread-per-stage pipeline swings by 3x or more from run to run (the GIL is
@@ -45,7 +51,7 @@ from pathlib import Path
 
 import benchjson
 
-from swarmnotes.go import Chan, Recv, Send, WaitGroup, go, leak, select
+from swarmnotes.go import Chan, Recv, Send, WaitGroup, go, leak, runtime, select
 from swarmnotes.go.pipeline import gen, md5_all, merge, sq
 
 HERE = Path(__file__).resolve().parent
@@ -199,6 +205,19 @@ def go_pipeline(n: int) -> float | None:
     return float(result["items_per_s"])
 
 
+def at_gomaxprocs_1(fn: Callable[..., float]) -> Callable[..., float]:
+    """``fn`` run with every thread pinned to one CPU (swarmnotes.go.runtime.gomaxprocs)."""
+
+    def pinned(*args: object) -> float:
+        previous = runtime.gomaxprocs(1)
+        try:
+            return fn(*args)
+        finally:
+            runtime.gomaxprocs(previous)
+
+    return pinned
+
+
 # -- 2. md5_all --------------------------------------------------------------------
 
 
@@ -238,12 +257,6 @@ def md5_all_seconds(root: Path, mode: str, want: dict[str, str]) -> float:
 # -- tables --------------------------------------------------------------------------
 
 
-def best_of(repeat: int, fn: Callable[[], float], higher_is_better: bool) -> tuple[float, float]:
-    runs = [fn() for _ in range(repeat)]
-    best = max(runs) if higher_is_better else min(runs)
-    return best, statistics.median(runs)
-
-
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -280,8 +293,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nPipeline gen -> 2 x sq -> merge over {n:,} ints (items/s, best of {r})")
     rows: list[tuple[str, float | None, float | None, float | None]] = []
     rows.append(("swarmnotes, with done", *pipeline_row(r, swarmnotes_with_done, n)))
+    rows.append(("swarmnotes, with done, gomaxprocs(1)",
+                 *pipeline_row(r, at_gomaxprocs_1(swarmnotes_with_done), n)))
     rows.append(("swarmnotes, without done", *pipeline_row(r, swarmnotes_without_done, n)))
     rows.append(("queue.Queue, without done", *pipeline_row(r, queue_pipeline, n)))
+    rows.append(("queue.Queue, without done, one CPU",
+                 *pipeline_row(r, at_gomaxprocs_1(queue_pipeline), n)))
     rows.append(("swarmnotes, done, buffers 64",
                  *pipeline_row(r, swarmnotes_buffered_with_done, n)))
     go_runs = [go_pipeline(n) for _ in range(r)]
@@ -292,13 +309,13 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("Go (go run), with done", max(gr), statistics.median(gr), None))
     base = rows[0][1]
     assert base is not None
-    print(f"{'':30}{'best':>12}{'median':>12}{'vs swarmnotes':>15}{'CPU us/item':>13}")
+    print(f"{'':38}{'best':>12}{'median':>12}{'vs swarmnotes':>15}{'CPU us/item':>13}")
     for name, best, median, cpu in rows:
         if best is None or median is None:
-            print(f"{name:30}{'(go not on PATH)':>24}")
+            print(f"{name:38}{'(go not on PATH)':>24}")
             continue
         cpu_text = f"{cpu:13.1f}" if cpu is not None else f"{'-':>13}"
-        print(f"{name:30}{best:12,.0f}{median:12,.0f}{best / base:14.2f}x{cpu_text}")
+        print(f"{name:38}{best:12,.0f}{median:12,.0f}{best / base:14.2f}x{cpu_text}")
 
     print(f"\nmd5_all over {args.files:,} files of 1-{args.max_kib} KiB (seconds, best of {r})")
     tmp = Path(tempfile.mkdtemp(prefix="swn-md5-"))
@@ -311,12 +328,18 @@ def main(argv: list[str] | None = None) -> int:
         want = runs[0][1]
         ref = min(s for s, _ in runs)
         table = [("md5sum (coreutils)", ref, statistics.median(s for s, _ in runs))]
-        for mode in ("bounded", "parallel", "serial"):
-            table.append((f"md5_all {mode}",
-                          *best_of(r, lambda m=mode: md5_all_seconds(tmp, m, want), False)))
-        print(f"{'':30}{'best':>12}{'median':>12}{'vs md5sum':>15}")
+        pinned_md5 = at_gomaxprocs_1(md5_all_seconds)
+        for name, timed, mode in (
+                ("md5_all bounded", md5_all_seconds, "bounded"),
+                ("md5_all parallel", md5_all_seconds, "parallel"),
+                ("md5_all serial", md5_all_seconds, "serial"),
+                ("md5_all bounded, gomaxprocs(1)", pinned_md5, "bounded"),
+                ("md5_all parallel, gomaxprocs(1)", pinned_md5, "parallel")):
+            runs_s = [timed(tmp, mode, want) for _ in range(r)]
+            table.append((name, min(runs_s), statistics.median(runs_s)))
+        print(f"{'':38}{'best':>12}{'median':>12}{'vs md5sum':>15}")
         for name, best, median in table:
-            print(f"{name:30}{best:12.3f}{median:12.3f}{best / ref:14.2f}x")
+            print(f"{name:38}{best:12.3f}{median:12.3f}{best / ref:14.2f}x")
     finally:
         shutil.rmtree(tmp)
     benchjson.write(args.json, {
