@@ -184,7 +184,7 @@ class LabEngine:
         # exec root is runtime state, like /var/run after a reboot: clear it.
         self.pidfile.unlink(missing_ok=True)
         self.remove_exec_root()
-        self.exec_root.mkdir(mode=0o700, parents=True)
+        self._make_exec_root()
         (self.dir / "run").symlink_to(self.exec_root)
         # dockerd 20.10 derives the engine ID (`docker info` ID) from a key file,
         # /etc/docker/key.json unless told otherwise: every engine would share
@@ -266,6 +266,24 @@ class LabEngine:
         if wait_gone(pids, 10.0):
             raise LabError(f"processes in {self.netns} survived SIGKILL")
         host.unmount_all(str(self.exec_root))
+
+    def _make_exec_root(self) -> None:
+        """Create this engine's exec root under the shared /run/swn."""
+        # Every engine (of this lab or another checkout's) removes /run/swn when
+        # it leaves it empty, so it can vanish between creating it and creating
+        # our directory in it (seen when three engines start at once): retry.
+        # Once our directory exists, /run/swn is not empty and stays.
+        for _ in range(10):
+            try:
+                EXEC_ROOT_BASE.mkdir(mode=0o755)
+            except FileExistsError:
+                pass  # (not exist_ok=True: pathlib re-checks, and may see it gone)
+            try:
+                self.exec_root.mkdir(mode=0o700)
+                return
+            except FileNotFoundError:
+                continue
+        raise LabError(f"could not create {self.exec_root}: {EXEC_ROOT_BASE} kept vanishing")
 
     def remove_exec_root(self) -> None:
         """Remove the exec root and its link (runtime state, like /run after a reboot)."""
