@@ -9,7 +9,8 @@ Rows (each the median of --repeats runs):
   one CPU (``swarmnotes.go.runtime.gomaxprocs(1)``), which takes the
   cross-core wake-up out of each hand-off and leaves the Python cost of the
   channel itself;
-* buffered cap 128: one producer, one consumer; items per second;
+* buffered cap 128: one producer, one consumer; items per second; once
+  more with both pinned to one CPU;
 * cancel of a context tree with 10,000 descendants (a root, 100 children,
   99 grandchildren each): milliseconds until cancel() returns, when every
   descendant's done channel is closed; "lazy" when nobody asked for done()
@@ -97,9 +98,12 @@ def thread_pingpong(make: Callable[[], Any], n: int = PINGPONG_N, one_cpu: bool 
     return n / elapsed
 
 
-def thread_buffered(make: Callable[[int], Any], n: int = BUFFERED_N) -> float:
+def thread_buffered(
+    make: Callable[[int], Any], n: int = BUFFERED_N, one_cpu: bool = False
+) -> float:
     c = make(128)
     stop = object()
+    previous = runtime.gomaxprocs(1) if one_cpu else 0
 
     def producer() -> None:
         for i in range(n):
@@ -114,6 +118,8 @@ def thread_buffered(make: Callable[[int], Any], n: int = BUFFERED_N) -> float:
         pass
     elapsed = time.perf_counter() - start
     t.join(60)
+    if one_cpu:
+        runtime.gomaxprocs(previous)
     return n / elapsed
 
 
@@ -307,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows.append(
         (
-            "  same, gomaxprocs(1): both on one CPU",
+            "  same, gomaxprocs(1) (round trips/s)",
             "rate",
             [
                 median_of(r, lambda: thread_pingpong(Chan, one_cpu=True)),
@@ -328,6 +334,19 @@ def main(argv: list[str] | None = None) -> int:
                 median_of(r, asyncio_buffered),
                 median_of(r, aiochannel_buffered) if have_aiochannel else None,
                 go_numbers.get("buffered_items_per_s"),
+            ],
+        )
+    )
+    rows.append(
+        (
+            "  same, gomaxprocs(1) (items/s)",
+            "rate",
+            [
+                median_of(r, lambda: thread_buffered(Chan, one_cpu=True)),
+                median_of(r, lambda: thread_buffered(QueueChan, one_cpu=True)),
+                None,
+                None,
+                None,
             ],
         )
     )
@@ -380,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         cells = [fmt(v, unit) for v in vals] + [vs_queue, vs_go]
         print(f"| {name:<48} | " + " | ".join(f"{c:>11}" for c in cells) + " |")
 
-    ping, _, buf, lazy, eager = (row[2][0] for row in rows)
+    ping, _, buf, _, lazy, eager = (row[2][0] for row in rows)
     ping_q, buf_q = rows[0][2][1], rows[2][2][1]
     assert ping and buf and lazy and eager and ping_q and buf_q
     print()
@@ -397,6 +416,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"target buffered  >= 2x queue.Queue: {buf / buf_q:.2f}x "
         f"{'OK' if buf >= 2 * buf_q else 'MISSED'}"
+    )
+    buf1, buf1_q = rows[3][2][0], rows[3][2][1]
+    assert buf1 and buf1_q
+    print(
+        f"        at gomaxprocs(1) (both sides): {buf1 / buf1_q:.2f}x "
+        f"{'OK' if buf1 >= 2 * buf1_q else 'MISSED'}"
     )
     print(
         f"target tree cancel < 5 ms: lazy {lazy:.2f} ms, every done {eager:.2f} ms "
