@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import json
 import os
@@ -297,85 +298,34 @@ def main(argv: list[str] | None = None) -> int:
     go_result: dict[str, float] | str = "skipped (--no-go)" if args.no_go else run_go()
     go_numbers = go_result if isinstance(go_result, dict) else {}
 
-    rows: list[tuple[str, str, list[float | None]]] = []
-    rows.append(
-        (
-            "unbuffered ping-pong (round trips/s)",
-            "rate",
-            [
-                median_of(r, lambda: thread_pingpong(Chan)),
-                median_of(r, lambda: thread_pingpong(QueueChan)),
-                median_of(r, asyncio_pingpong),
-                median_of(r, aiochannel_pingpong) if have_aiochannel else None,
-                go_numbers.get("pingpong_rt_per_s"),
-            ],
-        )
-    )
-    rows.append(
-        (
-            "  same, gomaxprocs(1) (round trips/s)",
-            "rate",
-            [
-                median_of(r, lambda: thread_pingpong(Chan, one_cpu=True)),
-                median_of(r, lambda: thread_pingpong(QueueChan, one_cpu=True)),
-                None,
-                None,
-                None,
-            ],
-        )
-    )
-    rows.append(
-        (
-            "buffered cap 128 (items/s)",
-            "rate",
-            [
-                median_of(r, lambda: thread_buffered(Chan)),
-                median_of(r, lambda: thread_buffered(QueueChan)),
-                median_of(r, asyncio_buffered),
-                median_of(r, aiochannel_buffered) if have_aiochannel else None,
-                go_numbers.get("buffered_items_per_s"),
-            ],
-        )
-    )
-    rows.append(
-        (
-            "  same, gomaxprocs(1) (items/s)",
-            "rate",
-            [
-                median_of(r, lambda: thread_buffered(Chan, one_cpu=True)),
-                median_of(r, lambda: thread_buffered(QueueChan, one_cpu=True)),
-                None,
-                None,
-                None,
-            ],
-        )
-    )
-    rows.append(
-        (
-            "cancel 10,000-descendant tree, lazy done (ms)",
-            "ms",
-            [
-                median_of(max(r, 11), lambda: cancel_tree(False)),
-                None,
-                None,
-                None,
-                go_numbers.get("cancel_tree_ms_lazy"),
-            ],
-        )
-    )
-    rows.append(
-        (
-            "cancel 10,000-descendant tree, every done (ms)",
-            "ms",
-            [
-                median_of(max(r, 11), lambda: cancel_tree(True)),
-                None,
-                None,
-                None,
-                go_numbers.get("cancel_tree_ms_eager"),
-            ],
-        )
-    )
+    Row = tuple[str, str, list[float | None]]
+
+    def thread_rows(name: str, unit: str, bench: Callable[..., float],
+                    peers: list[float | None]) -> list[Row]:
+        """Two rows: the thread channels on every CPU beside ``peers``, then pinned."""
+        return [
+            (name, "rate", [median_of(r, lambda: bench(Chan)),
+                            median_of(r, lambda: bench(QueueChan)), *peers]),
+            (f"  same, gomaxprocs(1) ({unit})", "rate",
+             [median_of(r, lambda: bench(Chan, one_cpu=True)),
+              median_of(r, lambda: bench(QueueChan, one_cpu=True)), None, None, None]),
+        ]
+
+    rows: list[Row] = []
+    rows += thread_rows(
+        "unbuffered ping-pong (round trips/s)", "round trips/s", thread_pingpong,
+        [median_of(r, asyncio_pingpong),
+         median_of(r, aiochannel_pingpong) if have_aiochannel else None,
+         go_numbers.get("pingpong_rt_per_s")])
+    rows += thread_rows(
+        "buffered cap 128 (items/s)", "items/s", thread_buffered,
+        [median_of(r, asyncio_buffered),
+         median_of(r, aiochannel_buffered) if have_aiochannel else None,
+         go_numbers.get("buffered_items_per_s")])
+    for how, every_done in (("lazy done", False), ("every done", True)):
+        rows.append((f"cancel 10,000-descendant tree, {how} (ms)", "ms",
+                     [median_of(max(r, 11), functools.partial(cancel_tree, every_done)), None, None,
+                      None, go_numbers.get(f"cancel_tree_ms_{'eager' if every_done else 'lazy'}")]))
 
     print(
         f"# bench_chan: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
