@@ -21,10 +21,10 @@ same snapshot straight from a docker-py client (see its docstring).
 from __future__ import annotations
 
 import copy
-import math
 from typing import TYPE_CHECKING, Any
 
 from swarmnotes.swarm.cluster.container import Container, Containers, _truncate_id
+from swarmnotes.swarm.cluster.engine import _go_quo, cpus_to_shares, shares_to_cpus
 from swarmnotes.swarm.cluster.image import Image
 from swarmnotes.swarm.config import ContainerConfig, build_container_config
 
@@ -146,10 +146,11 @@ def new_node(engine: Engine) -> Node:
 
 
 # ---------------------------------------------------------------------------
-# Stand-ins for the cluster's Engine, so that chapters can schedule on real
-# engines before cluster/engine.go is ported.  They follow the Engine code of
-# v1.2.5 step by step (updateSpecs, RefreshContainers/updateContainer,
-# RefreshImages, TotalMemory/TotalCpus, CreateContainer) but keep no state.
+# Stand-ins for the cluster's Engine: the scheduler chapters (06-10) snapshot
+# a real engine as a Node without building an Engine.  They follow the Engine
+# code of v1.2.5 step by step (updateSpecs, RefreshContainers/updateContainer,
+# RefreshImages, TotalMemory/TotalCpus, CreateContainer) but keep no state;
+# the CPU-share and overcommit arithmetic is cluster/engine.py's own.
 # ---------------------------------------------------------------------------
 
 
@@ -178,16 +179,6 @@ def _engine_labels(info: dict[str, Any]) -> dict[str, str]:
     return labels
 
 
-def _go_quo(a: int, b: int) -> int:
-    """Integer division truncating toward zero, like Go's ``/`` on int64.
-
-    # Go: `/` truncates toward zero.  Python: `//` floors; they differ when
-    # exactly one operand is negative (a negative overcommit ratio).
-    """
-    q = abs(a) // abs(b)
-    return q if (a < 0) == (b < 0) else -q
-
-
 def _with_overcommit(value: int, overcommit_ratio: float) -> int:
     """``value + value*ratio/100`` as ``Engine.TotalMemory``/``TotalCpus`` compute it."""
     ratio = int(overcommit_ratio * 100)  # Go: int64(overcommitRatio * 100)
@@ -206,7 +197,7 @@ def container_from_inspect(info: dict[str, Any], summary: dict[str, Any], ncpu: 
         info.get("Config") or {}, info.get("HostConfig") or {}, networking_config
     )
     shares = config.host_config.get("CpuShares") or 0
-    config.host_config["CpuShares"] = shares * ncpu // 1024
+    config.host_config["CpuShares"] = shares_to_cpus(shares, ncpu)
     return Container(
         id=info.get("Id", summary.get("Id", "")),
         names=list(summary.get("Names") or []),
@@ -303,7 +294,7 @@ def create_container_on_client(
     ncpu = int(api.info().get("NCPU") or 1)
     docker_config = copy.deepcopy(config)
     cpus = docker_config.host_config.get("CpuShares") or 0
-    docker_config.host_config["CpuShares"] = math.ceil(cpus * 1024 / ncpu)
+    docker_config.host_config["CpuShares"] = cpus_to_shares(cpus, ncpu)
     created = api.create_container_from_config(dict(docker_config), name or None)
     container_id: str = created["Id"]
     return container_id
