@@ -4,7 +4,9 @@ An expression is ``<key><op><value>`` with ``op`` one of ``==`` and ``!=``.
 A value starting with ``~`` makes the expression *soft* (the scheduler's
 first pass enforces it, the second ignores it).  A value written between
 slashes, ``/.../``, is a regular expression searched anywhere in the text;
-any other value is a glob where only ``*`` is special.
+any other value looks like a glob but is a regular expression too: each ``*``
+becomes ``.*``, the whole is anchored as ``^...$``, and ``.``, ``[...]``,
+``?``, ``+`` and ``|`` keep their regexp meaning.
 
 Corners worth knowing (all as in Go):
 
