@@ -302,6 +302,24 @@ def _parse_filters(text: str) -> dict[str, list[str]]:
     return out
 
 
+def _request_filters(request: web.Request, known: set[str]
+                     ) -> dict[str, list[str]] | web.Response:
+    """The request's ``filters`` parameter, or the 400 answer for a bad one.
+
+    # Go: a parameter that does not parse is a 500, and unknown names are
+    # ignored.  Python: both are the request's fault, so 400, with the
+    # engine's text for an unknown name.
+    """
+    try:
+        filters = _parse_filters(request.query.get("filters", ""))
+    except ValueError as exc:
+        return http_error(str(exc), 400)
+    for name in filters:
+        if name not in known:
+            return http_error(f"Invalid filter '{name}'", 400)
+    return filters
+
+
 def _match(filters: dict[str, list[str]], key: str, value: str) -> bool:
     """Go: filters.Args.Match: no values, or one that is a substring-regexp of ``value``."""
     import re
@@ -338,14 +356,9 @@ async def get_containers_json(c: Context, request: web.Request) -> web.StreamRes
         before = c.cluster.container(request.query["before"])
         if before is None:
             return http_error(f"No such container {request.query['before']}", 404)
-    try:
-        filters = _parse_filters(request.query.get("filters", ""))
-    except ValueError as exc:
-        # Go: 500.  Python: 400, the request is wrong.
-        return http_error(str(exc), 400)
-    for key in filters:
-        if key not in _CONTAINER_FILTERS:
-            return http_error(f"Invalid filter '{key}'", 400)
+    filters = _request_filters(request, _CONTAINER_FILTERS)
+    if isinstance(filters, web.Response):
+        return filters
     exited: list[int] = []
     for value in filters.get("exited", []):
         try:
@@ -484,10 +497,9 @@ async def post_containers_create(c: Context, request: web.Request) -> web.Stream
     if not isinstance(raw, dict):
         return http_error("json: cannot unmarshal " + type(raw).__name__
                           + " into Go value of type cluster.OldContainerConfig", 400)
-    # Go: MemorySwappiness defaults to -1 before the body is decoded over it.
-    raw.setdefault("HostConfig", {})
-    if isinstance(raw["HostConfig"], dict):
-        raw["HostConfig"].setdefault("MemorySwappiness", None)
+    # Go: MemorySwappiness is preset to -1 so that a body without it does not
+    # decode to 0 (no swap).  Python: a missing key stays missing, and the
+    # engine applies its own default.
     oldconfig = OldContainerConfig(raw)
     consolidate_resource_fields(oldconfig)
     config = oldconfig.container_config()
@@ -687,13 +699,9 @@ async def get_events(c: Context, request: web.Request) -> web.StreamResponse:
     except ValueError as exc:
         return http_error(str(exc), 400)
 
-    try:
-        filters = _parse_filters(request.query.get("filters", ""))
-    except ValueError as exc:
-        return http_error(str(exc), 400)
-    for name in filters:
-        if name not in _EVENT_FILTERS:
-            return http_error(f"Invalid filter '{name}'", 400)
+    filters = _request_filters(request, _EVENT_FILTERS)
+    if isinstance(filters, web.Response):
+        return filters
 
     key, queue = c.events_handler.add()
     try:
