@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import threading
@@ -12,7 +13,7 @@ from swarmnotes.go import leak
 from swarmnotes.lab import Lab
 from swarmnotes.swarm.cli import DEFAULT_FILTER_NUMBER, ManageError, Manager, parse_manage_args
 from swarmnotes.swarm.cli.manage import parse_duration
-from swarmnotes.swarm.cli.run import docker
+from swarmnotes.swarm.cli.run import ManagerProcess, docker
 from swarmnotes.swarm.scheduler import filter
 
 
@@ -110,3 +111,12 @@ def test_tcp_listener_only_when_asked(lab: Lab) -> None:
         assert version.stdout.strip() == "swarm/1.2.5"
     finally:
         manager.stop()
+
+
+@pytest.mark.engine
+def test_ctrl_c_stops_the_command_cleanly(lab: Lab) -> None:
+    m = ManagerProcess(f"nodes://{lab.engine(1).base_url}").start()
+    assert m.socket.exists()
+    assert m.stop(sig=signal.SIGINT) == 0  # stop() also checks the socket is gone
+    assert m.lines[-1] == "swarmnotes manage: stopping"
+    assert m.stderr == ""

@@ -90,12 +90,15 @@ class ManagerProcess:
         self._stderr.seek(0)
         return self._stderr.read()
 
-    def stop(self, timeout: float = 30.0) -> int:
-        """SIGTERM, then wait; return the exit status.  Raise if it left its socket."""
+    def stop(self, timeout: float = 30.0, sig: signal.Signals = signal.SIGTERM) -> int:
+        """Send ``sig`` (SIGTERM; SIGINT is Ctrl+C), then wait; return the exit status.
+
+        Raises if it did not stop in time or left its socket behind.
+        """
         if self.proc is None:
             return 0
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(sig)
         try:
             self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
