@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from swarmnotes.swarm.api import handlers as h
 from swarmnotes.swarm.api.events import event_json
@@ -38,9 +39,9 @@ def test_unported_go_routes_answer_not_implemented() -> None:
 
 def test_event_json_names_the_node() -> None:
     engine = Engine("unix:///x.sock")
-    engine.id, engine.name, engine.ip = "ID1", "lab-2", "172.30.9.12"
-    message = {"Type": "container", "Action": "start", "status": "start", "from": "busybox",
-               "Actor": {"ID": "abc", "Attributes": {"name": "web"}}, "timeNano": 5}
+    message: dict[str, Any] = {
+        "Type": "container", "Action": "start", "status": "start", "from": "busybox",
+        "Actor": {"ID": "abc", "Attributes": {"name": "web"}}, "timeNano": 5}
     out = json.loads(event_json(message, engine))
     assert out["from"] == "busybox node:lab-2"
     assert out["Actor"]["Attributes"] == {
