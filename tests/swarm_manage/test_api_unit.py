@@ -39,6 +39,7 @@ def test_unported_go_routes_answer_not_implemented() -> None:
 
 def test_event_json_names_the_node() -> None:
     engine = Engine("unix:///x.sock")
+    engine.id, engine.name, engine.ip = "ID1", "lab-2", "172.30.9.12"
     message: dict[str, Any] = {
         "Type": "container", "Action": "start", "status": "start", "from": "busybox",
         "Actor": {"ID": "abc", "Attributes": {"name": "web"}}, "timeNano": 5}
