@@ -278,3 +278,21 @@ def test_name_conflict(manager: ManagerProcess, clean: Lab) -> None:
                    IMAGE, "true")
     assert again.returncode != 0
     assert f"Conflict: The name {name} is already assigned." in again.stderr
+
+
+def test_cpu_and_memory_requests_are_honoured(manager: ManagerProcess, clean: Lab) -> None:
+    # Swarm counts -c in CPUs: a container asking for all of an engine's CPUs fills it.
+    with clean.engine(1).client() as client:
+        ncpu = int(client.info()["NCPU"])
+    placed = [run_d(manager.host, name, "-c", str(ncpu)) for name in names(3)]
+    assert sorted(placed) == ["lab-1", "lab-2", "lab-3"]
+    info = docker(manager.host, "info").stdout
+    assert info.count(f"└ Reserved CPUs: {ncpu} / ") == 3  # of ncpu plus the 5 % overcommit
+    full = docker(manager.host, "run", "-d", "--label", "io.swarmnotes=1", "-c", str(ncpu),
+                  IMAGE, "true")
+    assert full.returncode != 0
+    assert "no resources available to schedule container" in full.stderr
+    huge = docker(manager.host, "run", "-d", "--label", "io.swarmnotes=1", "-m", "100t",
+                  IMAGE, "true")
+    assert huge.returncode != 0
+    assert "no resources available to schedule container" in huge.stderr
