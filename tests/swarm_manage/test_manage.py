@@ -296,3 +296,21 @@ def test_cpu_and_memory_requests_are_honoured(manager: ManagerProcess, clean: La
                   IMAGE, "true")
     assert huge.returncode != 0
     assert "no resources available to schedule container" in huge.stderr
+
+
+def test_exec_and_cp(manager: ManagerProcess, clean: Lab, tmp_path) -> None:
+    [name] = names()
+    run_d(manager.host, name)
+    result = docker(manager.host, "exec", name, "sh", "-c", "echo in-$((6*7)); exit 4")
+    assert (result.stdout, result.returncode) == ("in-42\n", 4)
+    assert docker(manager.host, "exec", "-d", name, "touch", "/tmp/detached").returncode == 0
+    wait_for(lambda: docker(manager.host, "exec", name, "test", "-e", "/tmp/detached")
+             .returncode == 0, 15, "the detached exec's file")
+    # docker cp: HEAD, GET and PUT of /containers/{id}/archive through the manager.
+    source = tmp_path / "in.txt"
+    source.write_text("copied through the manager\n")
+    assert docker(manager.host, "cp", str(source), f"{name}:/tmp/in.txt").returncode == 0
+    back = tmp_path / "back.txt"
+    result = docker(manager.host, "cp", f"{name}:/tmp/in.txt", str(back))
+    assert result.returncode == 0, result.stderr
+    assert back.read_text() == "copied through the manager\n"

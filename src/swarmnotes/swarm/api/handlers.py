@@ -9,12 +9,12 @@ table that maps requests to them is in :mod:`swarmnotes.swarm.api.primary`.
   ``/containers/json``, ``/containers/{name}/json`` (with the ``Node``
   field), ``POST /containers/create`` (the scheduler picks the engine),
   ``POST /containers/{name}/start``, ``DELETE /containers/{name}``,
-  ``/events``, ``/images/json``;
+  ``/events``, ``/images/json``, ``POST /containers/{name}/exec``;
 * proxied to the container's engine: logs, top, stats, kill, stop,
   restart, wait, resize... (:func:`proxy_container`,
   :func:`proxy_container_and_force_refresh`), and the image a name
   resolves to (:func:`proxy_image`);
-* hijacked: ``attach`` (:func:`proxy_hijack`).
+* hijacked: ``attach`` (:func:`proxy_hijack`) and an attached ``exec`` start.
 
 The cluster's calls block (docker-py, threads): handlers run them with
 ``asyncio.to_thread`` so the event loop keeps serving other requests.
@@ -71,7 +71,9 @@ __all__ = [
     "not_implemented_handler",
     "ping",
     "post_containers_create",
+    "post_containers_exec",
     "post_containers_start",
+    "post_exec_start",
     "proxy_container",
     "proxy_container_and_force_refresh",
     "proxy_hijack",
@@ -603,6 +605,62 @@ async def _proxy_or_error(c: Context, request: web.Request, container: Container
         return http_error(client_error_text(exc), 500)
     engine.check_connection_err(None)
     return resp
+
+
+# POST /containers/{name:.*}/exec
+async def post_containers_exec(c: Context, request: web.Request) -> web.StreamResponse:
+    """Create the exec on the container's engine and remember its ID.  Go: postContainersExec
+
+    The ID is added to the container's ``ExecIDs`` so that the later
+    ``/exec/{id}/start`` and ``/exec/{id}/json`` find the engine.
+    """
+    name = request.match_info["name"]
+    container = c.cluster.container(name)
+    if container is None:
+        return http_error(f"No such container {name}", 404)
+    engine = container.engine
+    assert engine is not None
+    prefix = request.match_info.get("version")
+    path = (f"/v{prefix}" if prefix else "") + f"/containers/{container.id}/exec"
+    body = await request.read()
+    try:
+        async with c.engine_session(engine).post(
+                c.engine_url(engine, path), data=body,
+                headers={"Content-Type": "application/json"}) as resp:
+            data = await resp.read()
+            status = resp.status
+        engine.check_connection_err(None)
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        await asyncio.to_thread(engine.check_connection_err, exc)
+        return http_error(client_error_text(exc), 500)
+    if status < 200 or status >= 400:
+        # Go: the engine's body, as a 500.  Python: with the engine's status.
+        return http_error(_engine_message(data), status if status >= 400 else 500)
+    exec_id = str(json.loads(data).get("Id", ""))
+    exec_ids = container.info.get("ExecIDs") or []
+    exec_ids.append(exec_id)
+    container.info["ExecIDs"] = exec_ids
+    return web.Response(status=status, body=data, content_type="application/json")
+
+
+def _engine_message(data: bytes) -> str:
+    """The ``message`` of an engine's JSON error body, else the body."""
+    try:
+        return str(json.loads(data)["message"])
+    except (ValueError, KeyError, TypeError):
+        return data.decode("utf-8", "replace").strip()
+
+
+# POST /exec/{execid:.*}/start
+async def post_exec_start(c: Context, request: web.Request) -> web.StreamResponse:
+    """Proxied when detached, hijacked when attached.  Go: postExecStart
+
+    # Go: a missing return makes a detached start run proxyContainer and
+    # then proxyHijack too.  Python: one or the other.
+    """
+    if not request.headers.get("Connection"):
+        return await proxy_container(c, request)
+    return await proxy_hijack(c, request)
 
 
 # Proxy a request to the right node.

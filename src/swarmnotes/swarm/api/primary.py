@@ -72,8 +72,12 @@ class Context:
             # No total timeout: logs -f, wait and events last as long as the
             # client wants; connecting is bounded.
             timeout = aiohttp.ClientTimeout(total=None, sock_connect=self.dial_timeout)
+            # The client's own headers go to the engine as they are; aiohttp
+            # must not add an Accept-Encoding of its own, or the engine
+            # gzips what the docker CLI never asked to be gzipped.
             session = aiohttp.ClientSession(connector=connector, timeout=timeout,
-                                            auto_decompress=False)
+                                            auto_decompress=False,
+                                            skip_auto_headers=("Accept-Encoding", "User-Agent"))
             self._sessions[engine.addr] = session
         return session
 
@@ -145,8 +149,8 @@ ROUTES: dict[str, dict[str, Handler]] = {
         "/containers/{name:.*}/resize": h.proxy_container,
         "/containers/{name:.*}/attach": h.proxy_hijack,
         "/containers/{name:.*}/copy": h.proxy_container,
-        "/containers/{name:.*}/exec": NI,
-        "/exec/{execid:.*}/start": NI,
+        "/containers/{name:.*}/exec": h.post_containers_exec,
+        "/exec/{execid:.*}/start": h.post_exec_start,
         "/exec/{execid:.*}/resize": h.proxy_container,
         "/networks/create": NI,
         "/networks/{networkid:.*}/connect": NI,

@@ -154,6 +154,18 @@ async def proxy_async(
         request.method, c.engine_url(engine, path), headers=headers, data=body,
         allow_redirects=False,
     ) as resp:
+        if request.method == "HEAD" or resp.status in (204, 304):
+            # No body, and none may be framed (a chunked terminator after a
+            # HEAD answer would be read as the start of the next one).
+            bodyless = web.Response(status=resp.status, reason=resp.reason)
+            for k, v in resp.headers.items():
+                if k.lower() not in _HOP_HEADERS:
+                    bodyless.headers.add(k, v)
+            await bodyless.prepare(request)
+            await bodyless.write_eof()
+            if callback is not None:
+                await callback()
+            return bodyless
         out = web.StreamResponse(status=resp.status, reason=resp.reason)
         for k, v in resp.headers.items():
             if k.lower() not in _HOP_HEADERS:
