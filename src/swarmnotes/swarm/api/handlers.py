@@ -436,6 +436,31 @@ async def get_containers_json(c: Context, request: web.Request) -> web.StreamRes
     return _json(out)
 
 
+def _versioned(request: web.Request, path: str) -> str:
+    """``path`` under the request's own ``/v1.xx`` prefix, if it had one."""
+    prefix = request.match_info.get("version")
+    return (f"/v{prefix}" if prefix else "") + path
+
+
+async def _engine_call(c: Context, engine: Any, method: str, path: str,
+                       body: bytes | None = None) -> tuple[int, bytes] | web.Response:
+    """One request to ``engine``: its status and body, or the 500 for a failed connection.
+
+    # Go: client.Get / client.Post, then engine.CheckConnectionErr(err).
+    """
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    try:
+        async with c.engine_session(engine).request(
+                method, c.engine_url(engine, path), data=body, headers=headers) as resp:
+            data = await resp.read()
+            status = resp.status
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        await asyncio.to_thread(engine.check_connection_err, exc)
+        return http_error(client_error_text(exc), 500)
+    engine.check_connection_err(None)
+    return status, data
+
+
 # GET /containers/{name:.*}/json
 async def get_container_json(c: Context, request: web.Request) -> web.StreamResponse:
     """The engine's inspect JSON with a ``Node`` field and the node's IP.  Go: getContainerJSON"""
@@ -447,17 +472,11 @@ async def get_container_json(c: Context, request: web.Request) -> web.StreamResp
     assert engine is not None
     if not engine.is_healthy():
         return http_error(f"Container {name} running on unhealthy node {engine.name}", 500)
-    prefix = request.match_info.get("version")
-    path = (f"/v{prefix}" if prefix else "") + f"/containers/{container.id}/json"
-    try:
-        session = c.engine_session(engine)
-        async with session.get(c.engine_url(engine, path)) as resp:
-            data = await resp.read()
-            status = resp.status
-        engine.check_connection_err(None)
-    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-        await asyncio.to_thread(engine.check_connection_err, exc)
-        return http_error(client_error_text(exc), 500)
+    answer = await _engine_call(c, engine, "GET",
+                                _versioned(request, f"/containers/{container.id}/json"))
+    if isinstance(answer, web.Response):
+        return answer
+    status, data = answer
     if status != 200:
         return web.Response(status=status, body=data, content_type="application/json")
     info = json.loads(data)
@@ -620,19 +639,12 @@ async def post_containers_exec(c: Context, request: web.Request) -> web.StreamRe
         return http_error(f"No such container {name}", 404)
     engine = container.engine
     assert engine is not None
-    prefix = request.match_info.get("version")
-    path = (f"/v{prefix}" if prefix else "") + f"/containers/{container.id}/exec"
-    body = await request.read()
-    try:
-        async with c.engine_session(engine).post(
-                c.engine_url(engine, path), data=body,
-                headers={"Content-Type": "application/json"}) as resp:
-            data = await resp.read()
-            status = resp.status
-        engine.check_connection_err(None)
-    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-        await asyncio.to_thread(engine.check_connection_err, exc)
-        return http_error(client_error_text(exc), 500)
+    answer = await _engine_call(c, engine, "POST",
+                                _versioned(request, f"/containers/{container.id}/exec"),
+                                await request.read())
+    if isinstance(answer, web.Response):
+        return answer
+    status, data = answer
     if status < 200 or status >= 400:
         # Go: the engine's body, as a 500.  Python: with the engine's status.
         return http_error(_engine_message(data), status if status >= 400 else 500)
