@@ -22,6 +22,7 @@ Every container made is removed at the end (from every engine).
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -109,6 +110,7 @@ def main() -> int:
             direct.append(run_d(direct_host))
     finally:
         manager.stop()
+        shutil.rmtree(sock_dir, ignore_errors=True)
         clean(lab)
 
     # list_nodes is also called by nothing else during a create: one call each.
