@@ -5,6 +5,7 @@
     swarmnotes lab status             a table of the lab's engines
     swarmnotes lab env [--engine I]   the DOCKER_HOST of an engine
     swarmnotes swarmd [flags]         SwarmKit's swarmd, driving an engine's swarm mode
+    swarmnotes manage [flags] [DISC]  classic Swarm's manager, serving the Docker API
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from swarmnotes.lab import MAX_ENGINES, Lab, LabError
 from swarmnotes.lab.lab import down as down_lab
+from swarmnotes.swarm.cli import manage
 from swarmnotes.swarmkit import swarmd
 
 
@@ -88,11 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
     # Listed for --help only: main() hands "swarmd ..." to swarmd.main first.
     commands.add_parser("swarmd", help="SwarmKit's swarmd on a Docker engine "
                         "(swarmnotes swarmd --help)")
+    commands.add_parser("manage", help="classic Swarm's manager: the Docker API over the "
+                        "lab's engines (swarmnotes manage --help)")
     return parser
 
 
 # Subcommands with their own argument parsing: name -> main(argv).
-EXTRA_COMMANDS: dict[str, Callable[[list[str]], int]] = {"swarmd": swarmd.main}
+EXTRA_COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "swarmd": swarmd.main,
+    "manage": manage.main,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
