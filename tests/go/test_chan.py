@@ -7,14 +7,15 @@ TestNonblockRecvRace, TestMultiConsumer, TestSelectDuplicateChannel.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 
 import pytest
-from go_helpers import WAIT, closed_within, is_ready, recv_within
 
 from swarmnotes.go import leak
 from swarmnotes.go.chan import Chan, ClosedChannelError, Recv, Send, after, go, select
 from swarmnotes.go.sync import WaitGroup
+from tests.helpers import WAIT, closed_within, is_ready, recv_within
 
 # -- make, len, cap, repr ------------------------------------------------------
 
@@ -284,12 +285,27 @@ def test_blocked_select_send_taken_by_receiver() -> None:
     assert recv_within(got) == ((42, True), True)
 
 
+def _close_once_parked(ch: Chan, parked_on: Chan, seen: list[bool]) -> None:
+    """Close ``ch`` once a select's send waiter is parked on ``parked_on``.
+
+    Appends whether it was parked, so a test fails if the select finished
+    without blocking (a sleep before the close would not tell).
+    """
+    deadline = time.monotonic() + WAIT
+    while not parked_on._sendq and time.monotonic() < deadline:
+        time.sleep(0.001)
+    seen.append(bool(parked_on._sendq))
+    ch.close()
+
+
 def test_blocked_select_send_raises_when_closed() -> None:
     c = Chan()
-    t = go(lambda: (after(0.02).recv(), c.close()))
+    parked: list[bool] = []
+    t = go(_close_once_parked, c, c, parked)
     with pytest.raises(ClosedChannelError):
         select(Send(c, 1), Recv(after(WAIT)))
     t.join(WAIT)
+    assert parked == [True], "the select never blocked before the close"
 
 
 def test_select_exactly_one_case_fires() -> None:
@@ -493,9 +509,11 @@ def test_closed_done_wins_over_a_blocked_send() -> None:
 
 def test_done_closed_while_select_send_is_parked() -> None:
     out, done = Chan(), Chan()
-    t = go(lambda: (after(0.02).recv(), done.close()))
+    parked: list[bool] = []
+    t = go(_close_once_parked, done, out, parked)
     assert select(Send(out, 1), Recv(done)) == (1, None, False)
     t.join(WAIT)
+    assert parked == [True], "the select never blocked before done was closed"
     assert not out._sendq and not done._recvq  # pass 3 withdrew the send waiter
     assert select(Recv(out), default=True) == (-1, None, False)  # the value was not sent
 

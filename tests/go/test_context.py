@@ -12,7 +12,6 @@ import time
 from typing import Any
 
 import pytest
-from go_helpers import WAIT, closed_within, is_ready, recv_within
 
 import swarmnotes.go.context as ctxmod
 from swarmnotes.go.chan import Chan, Recv, after, go, select
@@ -39,6 +38,7 @@ from swarmnotes.go.context import (
     without_cancel,
 )
 from swarmnotes.go.sync import WaitGroup
+from tests.helpers import WAIT, closed_within, is_ready, recv_within
 
 SHORT = 0.001  # Go: shortDuration
 VERY_LONG = 3600.0 * 1000  # Go: veryLongDuration

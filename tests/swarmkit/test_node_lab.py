@@ -13,7 +13,6 @@ from pathlib import Path
 
 import docker
 import pytest
-from swarmkit_helpers import at_once, closed_within, swarm_state
 
 from swarmnotes.go import leak
 from swarmnotes.go.chan import Recv, after, go, select
@@ -34,6 +33,7 @@ from swarmnotes.swarmkit.node import (
     Node,
     NodeConfig,
 )
+from tests.helpers import at_once, closed_within, swarm_state
 
 pytestmark = pytest.mark.engine
 
