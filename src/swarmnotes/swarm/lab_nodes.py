@@ -57,15 +57,24 @@ def node_from_client(
     ``addr`` defaults to the client's base URL; ``ip`` to ``""``.  The
     disconnect closes the client's pooled connections; docker-py opens new
     ones on the client's next call.
+
+    The Engine is thrown away, so the snapshot's containers and images do not
+    point back at it (``engine`` is ``None``), unlike the cluster's nodes:
+    the ``engine-name/container`` form of :meth:`Containers.get` does not apply.
     """
     engine = Engine(addr if addr is not None else client.api.base_url, overcommit_ratio)
     try:
         engine.connect_with_client(client.api)
         engine.ip = ip
         engine.validation_complete()
-        return new_node(engine)
+        node = new_node(engine)
     finally:
         engine.disconnect()
+    for container in node.containers:
+        container.engine = None
+    for image in node.images:
+        image.engine = None
+    return node
 
 
 def create_container_on_client(
