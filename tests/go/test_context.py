@@ -372,8 +372,10 @@ def test_custom_context_goroutines() -> None:
 
 def test_goroutines_counted_with_threading() -> None:
     # The same accounting through threading.active_count(): only the watcher
-    # of a foreign done channel is a new thread (timers run on one thread
-    # that exists from import on), and it ends once its child is done.
+    # of a foreign done channel is a new thread (timers run on one thread,
+    # started by the first timer: one now), and it ends once its child is done.
+    after(0).recv()
+    after(VERY_LONG)
     base = threading.active_count()
     ctx1, cancel1 = with_cancel(background())
     _, cancel2 = with_timeout(OtherContext(ctx1), VERY_LONG)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from swarmnotes.swarm.scheduler.filter.errors import FilterError
 
@@ -64,6 +64,12 @@ class Expr:
     operator: int = EQ
     value: str = ""
     is_soft: bool = False
+    # The compiled pattern's search, with the value it was compiled from (see
+    # _search).  Python only: not a constructor argument, not in repr or
+    # comparisons.
+    _compiled: tuple[str, Callable[[str], object] | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def _search(self) -> Callable[[str], object] | None:
         """The compiled pattern's ``search``, or None if it does not compile.
@@ -71,11 +77,11 @@ class Expr:
         # Go (v1.2.5): regexp.MatchString(pattern, what) compiles the pattern
         # again for every value, which made the affinity filter cost ~350 ms at
         # 1000 nodes of 20 containers.  Python: compiled once per expression
-        # (kept, with the value it came from, outside the dataclass fields, so
-        # equality, repr and asdict are unchanged); parse_exprs makes new
-        # expressions on every filter call, so that is once per pattern per call.
+        # (kept, with the value it came from, in a field outside init, repr
+        # and equality); parse_exprs makes new expressions on every filter
+        # call, so that is once per pattern per call.
         """
-        compiled = self.__dict__.get("_compiled")
+        compiled = self._compiled
         if compiled is None or compiled[0] != self.value:
             try:
                 search: Callable[[str], object] | None = re.compile(
@@ -86,8 +92,8 @@ class Expr:
                 log.error("%s", exc)
                 search = None
             compiled = (self.value, search)
-            self.__dict__["_compiled"] = compiled
-        return compiled[1]  # type: ignore[no-any-return]
+            self._compiled = compiled
+        return compiled[1]
 
     def _pattern(self) -> str:
         """The regular expression this value stands for."""
