@@ -341,10 +341,8 @@ class Chan:
         With nobody parked on the channel, closing is one store: the cheap
         case of a cancel that closes thousands of done channels.
         """
-        if self._recvq or self._sendq:
-            self.close()  # re-enters the (reentrant) lock; wakes the parked
-        elif self._closed:
-            raise ClosedChannelError("close of closed channel")
+        if self._recvq or self._sendq or self._closed:
+            self.close()  # re-enters the (reentrant) lock; wakes the parked, or raises
         else:
             self._closed = True
 

@@ -319,6 +319,7 @@ def _cancel_tree(root: CancelCtx, err: BaseException, cause: BaseException) -> N
     pop = stack.pop
     extend = stack.extend
     closedchan = _closedchan
+    close_done = Chan.close_holding_lock  # done shares the module lock (see done())
     while stack:
         c = pop()
         if c._err is not None:
@@ -327,7 +328,7 @@ def _cancel_tree(root: CancelCtx, err: BaseException, cause: BaseException) -> N
         if d is None:
             c._done = closedchan  # nobody asked for done(): no Chan needed
         else:
-            d.close_holding_lock()  # done shares the module lock (see done())
+            close_done(d)
         c._cause = cause
         c._err = err  # after the close: err non-None implies done closed
         kids = c._children
