@@ -429,7 +429,12 @@ def test_go_passes_args_and_kwargs() -> None:
 
 def test_closed_within_helper_sees_close() -> None:
     c = Chan()
-    go(lambda: (after(0.01).recv(), c.close()))
+
+    def close_soon() -> None:
+        after(0.01).recv()
+        c.close()
+
+    go(close_soon)
     assert closed_within(c)
 
 

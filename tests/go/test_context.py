@@ -631,6 +631,7 @@ def test_deadline_under_canceled_parent_reports_canceled() -> None:
 
 def test_timer_stopped_by_cancel() -> None:
     c, cancel = with_timeout(background(), VERY_LONG)
+    assert isinstance(c, TimerCtx)
     timer = c._timer
     assert timer is not None
     cancel()
