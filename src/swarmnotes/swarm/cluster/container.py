@@ -47,11 +47,10 @@ class Container:
       ``None`` when unknown;
     * ``info`` is ``GET /containers/{id}/json`` (Engine API JSON);
     * ``summary`` is the ``GET /containers/json`` entry (Image, State, Ports...).
-
+    """
     # Go: Container embeds engine-api's types.Container (ID, Names, Labels,
     # ...).  Python: the fields the scheduler reads are attributes and the
     # whole list entry is kept in ``summary``.
-    """
 
     id: str = ""
     names: list[str] = field(default_factory=list)
