@@ -576,3 +576,31 @@ def test_two_case_select_pipeline_under_contention() -> None:
     counts = [recv_within(sent)[0] for _ in range(4)]
     assert sum(counts) == 5000 == len(set(got))
     assert not out._sendq and not out._recvq and not done._recvq
+
+
+# -- the two hooks of swarmnotes.go.context -----------------------------------------
+
+
+def test_sharing_lock_and_close_holding_lock() -> None:
+    mu = threading.RLock()
+    c = Chan.sharing_lock(mu)
+    with mu:
+        c.close_holding_lock()  # nobody parked: one store
+    assert c.closed and c.recv() == (None, False)
+    with mu, pytest.raises(ClosedChannelError, match="close of closed channel"):
+        c.close_holding_lock()
+
+
+def test_close_holding_lock_wakes_a_parked_receiver() -> None:
+    mu = threading.RLock()
+    c = Chan.sharing_lock(mu)
+    got = Chan(1)
+    t = go(lambda: got.send(c.recv()))
+    deadline = time.monotonic() + WAIT
+    while not c._recvq and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert c._recvq, "receiver never parked"
+    with mu:
+        c.close_holding_lock()
+    assert recv_within(got) == ((None, False), True)
+    t.join(WAIT)
