@@ -25,6 +25,11 @@ Columns:
 * aiochannel: ``aiochannel.Channel`` (skipped if the package is missing);
 * Go: ``benchmarks/go/main.go`` with ``go run``, when ``go`` is on PATH.
 
+pygolang (C++ channels behind a Python API, built in its own venv: see
+``pygolang_peer.py``) runs the same ping-pong and buffered loops in the same
+run; its numbers are printed below the table with the ratio of swarmnotes to
+the fastest Python peer, and kept under ``"pygolang"`` in the JSON.
+
 The speed targets (issue 3): ping-pong and buffered at least 2x the
 queue.Queue channel; the 10,000-descendant cancel under 5 ms. Timings are
 wall clock on a shared machine: run it twice before trusting a digit.
@@ -51,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 import benchjson
+import pygolang_peer
 
 from swarmnotes.go import runtime
 from swarmnotes.go.chan import Chan
@@ -283,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--no-go", action="store_true", help="skip the Go column")
+    ap.add_argument("--no-pygolang", action="store_true", help="skip the pygolang peer")
     ap.add_argument("--json", metavar="PATH", help="also write the numbers here (benchjson.py)")
     args = ap.parse_args(argv)
     load = benchjson.load_before()
@@ -297,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
 
     go_result: dict[str, float] | str = "skipped (--no-go)" if args.no_go else run_go()
     go_numbers = go_result if isinstance(go_result, dict) else {}
+    pyg_result: dict[str, Any] | str = ("skipped (--no-pygolang)" if args.no_pygolang
+                                        else pygolang_peer.run("--only", "chan",
+                                                               "--repeats", str(r)))
 
     Row = tuple[str, str, list[float | None]]
 
@@ -349,6 +359,23 @@ def main(argv: list[str] | None = None) -> int:
         cells = [fmt(v, unit) for v in vals] + [vs_queue, vs_go]
         print(f"| {name:<48} | " + " | ".join(f"{c:>11}" for c in cells) + " |")
 
+    print()
+    if isinstance(pyg_result, dict):
+        print(f"pygolang {pyg_result['pygolang']} (same run, own venv): "
+              f"ping-pong {fmt(pyg_result['pingpong_rt_per_s'], 'rate')} round trips/s, "
+              f"buffered {fmt(pyg_result['buffered_items_per_s'], 'rate')} items/s")
+        for label, row, key in (("ping-pong", rows[0], "pingpong_rt_per_s"),
+                                ("buffered ", rows[2], "buffered_items_per_s")):
+            peers = {"queue.Queue": row[2][1], "asyncio": row[2][2], "aiochannel": row[2][3],
+                     "pygolang": pyg_result[key]}
+            fastest = max((name for name in peers if peers[name]), key=lambda k: peers[k] or 0)
+            sn = row[2][0]
+            best = peers[fastest]
+            assert sn and best
+            print(f"{label}: swarmnotes / fastest Python peer ({fastest}) = {sn / best:.2f}x")
+    else:
+        print(f"# pygolang: {pyg_result}")
+
     ping, _, buf, _, lazy, eager = (row[2][0] for row in rows)
     ping_q, buf_q = rows[0][2][1], rows[2][2][1]
     assert ping and buf and lazy and eager and ping_q and buf_q
@@ -382,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         "repeats": r,
         "tree_repeats": max(r, 11),
         "go": go_result,
+        "pygolang": pyg_result,
         "columns": columns,
         "rows": [{"name": name.strip(), "unit": "ms" if unit == "ms" else "per_s",
                   "values": dict(zip(columns, vals, strict=True))} for name, unit, vals in rows],

@@ -83,7 +83,8 @@ def monitor_round(api: docker.APIClient, since: str, until: str, replays: int
 
 def throughput(api: docker.APIClient, rounds: int, replays: int) -> dict[str, Any]:
     since, until, n = fill_ring(api)
-    raw_rates, mon_rates = [], []
+    raw_rates: list[float] = []
+    mon_rates: list[float] = []
     for r in range(rounds):
         # alternate which goes first, so neither always gets the warmer cache
         order = [("raw", raw_round), ("monitor", monitor_round)]

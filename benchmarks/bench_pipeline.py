@@ -10,7 +10,9 @@ One run prints two side-by-side tables:
    done, a queue.Queue pipeline (no done: a Queue cannot be selected on), an
    experiment (the same stages with buffers of 64 between them, which the
    blog's code does not have: it shows what the per-hand-off thread wake-ups
-   cost), and Go (benchmarks/go/pipeline, with ``go run``) when ``go`` is on PATH.
+   cost), pygolang (the same sqdone3.go shape on its C++ channels, in its own
+   venv: see ``pygolang_peer.py``) and Go (benchmarks/go/pipeline, with
+   ``go run``) when ``go`` is on PATH.
 2. md5_all over a tree of N files (serial, parallel, bounded) against
    coreutils ``md5sum`` over the same files in one process.
 
@@ -50,6 +52,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import benchjson
+import pygolang_peer
 
 from swarmnotes.go import Chan, Recv, Send, WaitGroup, go, leak, runtime, select
 from swarmnotes.go.pipeline import gen, md5_all, merge, sq
@@ -301,6 +304,12 @@ def main(argv: list[str] | None = None) -> int:
                  *pipeline_row(r, at_gomaxprocs_1(queue_pipeline), n)))
     rows.append(("swarmnotes, done, buffers 64",
                  *pipeline_row(r, swarmnotes_buffered_with_done, n)))
+    pyg = pygolang_peer.run("--only", "pipeline", "--n", str(n), "--repeats", str(r))
+    if isinstance(pyg, dict):
+        rows.append(("pygolang, with done", float(pyg["pipeline_items_per_s"]),
+                     float(pyg["pipeline_median_items_per_s"]), None))
+    else:
+        print(f"# pygolang: {pyg}")
     go_runs = [go_pipeline(n) for _ in range(r)]
     if go_runs[0] is None:
         rows.append(("Go (go run), with done", None, None, None))

@@ -4,6 +4,11 @@ The lab is brought up once per session. If this session started it, it also
 brings it down at the end; a lab that was already up (as under `make test`) is
 left for whoever started it. A test that needs the lab and cannot get one
 fails with the reason: it never silently skips.
+
+Every test that uses the ``lab`` fixture, directly or through another fixture
+(``engine``, ``swarm_lab``, ...), in any directory below this one, is marked
+``engine`` at collection, so ``pytest -m "not engine" tests/`` runs what needs
+neither root nor Docker.  A test that makes a lab of its own marks itself.
 """
 
 from __future__ import annotations
@@ -13,6 +18,13 @@ from collections.abc import Iterator
 import pytest
 
 from swarmnotes.lab import Lab, LabEngine, LabError, Registry, count_labelled
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "lab" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.engine)
 
 
 @pytest.fixture(scope="session")

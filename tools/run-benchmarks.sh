@@ -38,6 +38,21 @@ else
   done
 fi
 
+# pygolang, a peer of bench_chan and bench_pipeline, lives in its own venv: its
+# PyPI package (0.1) builds from source with gcc and only with Cython < 3.
+# Built once; a failed build leaves the peer out (the tables say so).
+pyg="$ROOT/.venv-pygolang"
+if [ -z "${SWARMNOTES_PYGOLANG_PYTHON:-}" ] && [ ! -x "$pyg/bin/python" ]; then
+  echo "== building pygolang in $pyg (a few minutes, once)" >&2
+  echo "cython<3" > "$tmp/pygolang-constraints.txt"
+  if ! { "$py" -m venv "$pyg" &&
+         PIP_CONSTRAINT="$tmp/pygolang-constraints.txt" "$pyg/bin/pip" install -q pygolang==0.1 &&
+         "$pyg/bin/python" -c "import golang"; }; then
+    echo "run-benchmarks: pygolang did not build; its rows are left out" >&2
+    rm -rf "$pyg"
+  fi
+fi
+
 "$py" -m swarmnotes lab up --engines 3 || { down; exit 1; }
 
 # Before each benchmark, wait (at most SETTLE seconds, default 90) for the 1-minute

@@ -7,14 +7,15 @@ TestNonblockRecvRace, TestMultiConsumer, TestSelectDuplicateChannel.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 
 import pytest
-from go_helpers import WAIT, closed_within, is_ready, recv_within
 
 from swarmnotes.go import leak
 from swarmnotes.go.chan import Chan, ClosedChannelError, Recv, Send, after, go, select
 from swarmnotes.go.sync import WaitGroup
+from tests.helpers import WAIT, closed_within, is_ready, recv_within
 
 # -- make, len, cap, repr ------------------------------------------------------
 
@@ -284,12 +285,27 @@ def test_blocked_select_send_taken_by_receiver() -> None:
     assert recv_within(got) == ((42, True), True)
 
 
+def _close_once_parked(ch: Chan, parked_on: Chan, seen: list[bool]) -> None:
+    """Close ``ch`` once a select's send waiter is parked on ``parked_on``.
+
+    Appends whether it was parked, so a test fails if the select finished
+    without blocking (a sleep before the close would not tell).
+    """
+    deadline = time.monotonic() + WAIT
+    while not parked_on._sendq and time.monotonic() < deadline:
+        time.sleep(0.001)
+    seen.append(bool(parked_on._sendq))
+    ch.close()
+
+
 def test_blocked_select_send_raises_when_closed() -> None:
     c = Chan()
-    t = go(lambda: (after(0.02).recv(), c.close()))
+    parked: list[bool] = []
+    t = go(_close_once_parked, c, c, parked)
     with pytest.raises(ClosedChannelError):
         select(Send(c, 1), Recv(after(WAIT)))
     t.join(WAIT)
+    assert parked == [True], "the select never blocked before the close"
 
 
 def test_select_exactly_one_case_fires() -> None:
@@ -413,7 +429,12 @@ def test_go_passes_args_and_kwargs() -> None:
 
 def test_closed_within_helper_sees_close() -> None:
     c = Chan()
-    go(lambda: (after(0.01).recv(), c.close()))
+
+    def close_soon() -> None:
+        after(0.01).recv()
+        c.close()
+
+    go(close_soon)
     assert closed_within(c)
 
 
@@ -493,9 +514,11 @@ def test_closed_done_wins_over_a_blocked_send() -> None:
 
 def test_done_closed_while_select_send_is_parked() -> None:
     out, done = Chan(), Chan()
-    t = go(lambda: (after(0.02).recv(), done.close()))
+    parked: list[bool] = []
+    t = go(_close_once_parked, done, out, parked)
     assert select(Send(out, 1), Recv(done)) == (1, None, False)
     t.join(WAIT)
+    assert parked == [True], "the select never blocked before done was closed"
     assert not out._sendq and not done._recvq  # pass 3 withdrew the send waiter
     assert select(Recv(out), default=True) == (-1, None, False)  # the value was not sent
 
@@ -553,3 +576,31 @@ def test_two_case_select_pipeline_under_contention() -> None:
     counts = [recv_within(sent)[0] for _ in range(4)]
     assert sum(counts) == 5000 == len(set(got))
     assert not out._sendq and not out._recvq and not done._recvq
+
+
+# -- the two hooks of swarmnotes.go.context -----------------------------------------
+
+
+def test_sharing_lock_and_close_holding_lock() -> None:
+    mu = threading.RLock()
+    c = Chan.sharing_lock(mu)
+    with mu:
+        c.close_holding_lock()  # nobody parked: one store
+    assert c.closed and c.recv() == (None, False)
+    with mu, pytest.raises(ClosedChannelError, match="close of closed channel"):
+        c.close_holding_lock()
+
+
+def test_close_holding_lock_wakes_a_parked_receiver() -> None:
+    mu = threading.RLock()
+    c = Chan.sharing_lock(mu)
+    got = Chan(1)
+    t = go(lambda: got.send(c.recv()))
+    deadline = time.monotonic() + WAIT
+    while not c._recvq and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert c._recvq, "receiver never parked"
+    with mu:
+        c.close_holding_lock()
+    assert recv_within(got) == ((None, False), True)
+    t.join(WAIT)

@@ -12,7 +12,6 @@ import time
 from typing import Any
 
 import pytest
-from go_helpers import WAIT, closed_within, is_ready, recv_within
 
 import swarmnotes.go.context as ctxmod
 from swarmnotes.go.chan import Chan, Recv, after, go, select
@@ -39,6 +38,7 @@ from swarmnotes.go.context import (
     without_cancel,
 )
 from swarmnotes.go.sync import WaitGroup
+from tests.helpers import WAIT, closed_within, is_ready, recv_within
 
 SHORT = 0.001  # Go: shortDuration
 VERY_LONG = 3600.0 * 1000  # Go: veryLongDuration
@@ -372,8 +372,10 @@ def test_custom_context_goroutines() -> None:
 
 def test_goroutines_counted_with_threading() -> None:
     # The same accounting through threading.active_count(): only the watcher
-    # of a foreign done channel is a new thread (timers run on one thread
-    # that exists from import on), and it ends once its child is done.
+    # of a foreign done channel is a new thread (timers run on one thread,
+    # started by the first timer: one now), and it ends once its child is done.
+    after(0).recv()
+    after(VERY_LONG)
     base = threading.active_count()
     ctx1, cancel1 = with_cancel(background())
     _, cancel2 = with_timeout(OtherContext(ctx1), VERY_LONG)
@@ -629,6 +631,7 @@ def test_deadline_under_canceled_parent_reports_canceled() -> None:
 
 def test_timer_stopped_by_cancel() -> None:
     c, cancel = with_timeout(background(), VERY_LONG)
+    assert isinstance(c, TimerCtx)
     timer = c._timer
     assert timer is not None
     cancel()

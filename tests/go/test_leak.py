@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from go_helpers import WAIT
 
 from swarmnotes.go import leak
 from swarmnotes.go.chan import Chan, go
+from tests.helpers import WAIT
 
 
 def test_no_leak_passes() -> None:

@@ -7,9 +7,9 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from go_helpers import WAIT
 
 from swarmnotes.go import Chan, go, runtime
+from tests.helpers import WAIT
 
 ALL = frozenset(os.sched_getaffinity(0))  # the CPUs the tests started with
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from go_helpers import WAIT, is_ready, recv_within
 
 from swarmnotes.go.chan import Chan, go
 from swarmnotes.go.sync import WaitGroup
+from tests.helpers import WAIT, is_ready, recv_within
 
 
 def test_waitgroup() -> None:

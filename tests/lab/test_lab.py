@@ -103,6 +103,7 @@ def test_two_engines_publish_the_same_port(lab: Lab, registry: Registry) -> None
         assert reply.decode().strip() == engine.name
 
 
+@pytest.mark.engine  # makes a lab of its own
 def test_up_twice_is_idempotent(own_lab: Lab) -> None:
     pids = [engine.pid() for engine in own_lab.engines]
     again = Lab.up(engines=2, lab_dir=own_lab.dir)
@@ -111,6 +112,7 @@ def test_up_twice_is_idempotent(own_lab: Lab) -> None:
     assert [row.state for row in again.status()] == ["running", "running"]
 
 
+@pytest.mark.engine  # makes a lab of its own
 def test_killed_engine_is_reported_dead_and_replaced(own_lab: Lab) -> None:
     old_pid = own_lab.engine(2).pid()
     own_lab.kill_engine(2)
@@ -123,6 +125,7 @@ def test_killed_engine_is_reported_dead_and_replaced(own_lab: Lab) -> None:
         assert client.images.get(BASE_IMAGE).tags == [BASE_IMAGE]
 
 
+@pytest.mark.engine  # makes a lab of its own
 def test_down_leaves_nothing(tmp_path: Path) -> None:
     lab_dir = tmp_path / "lab"
     lab = Lab.up(engines=2, lab_dir=lab_dir)

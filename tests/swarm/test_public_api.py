@@ -5,65 +5,10 @@ from __future__ import annotations
 import builtins
 import inspect
 
-import swarmnotes.swarm.cluster as cluster
 import swarmnotes.swarm.config as config
 import swarmnotes.swarm.scheduler as scheduler
 import swarmnotes.swarm.scheduler.node as node
 from swarmnotes.swarm.scheduler import filter, strategy
-
-
-def test_names() -> None:
-    for name in [
-        "SWARM_LABEL_NAMESPACE",
-        "ContainerConfig",
-        "OldContainerConfig",
-        "build_container_config",
-        "consolidate_resource_fields",
-    ]:
-        assert hasattr(config, name)
-    for name in ["Container", "Containers", "Image", "parse_repository_tag"]:
-        assert hasattr(cluster, name)
-    for name in ["Node", "new_node", "node_from_client"]:
-        assert hasattr(node, name)
-    for name in [
-        "FilterError",
-        "ErrNoHealthyNodeAvailable",
-        "ErrNoNodeWithFreeSlotsAvailable",
-        "ErrNotSupported",
-        "Filter",
-        "HealthFilter",
-        "PortFilter",
-        "SlotsFilter",
-        "DependencyFilter",
-        "AffinityFilter",
-        "ConstraintFilter",
-        "new",
-        "list",
-        "apply_filters",
-        "list_all_filters",
-        "EQ",
-        "NOTEQ",
-        "OPERATORS",
-        "Expr",
-        "parse_exprs",
-    ]:
-        assert hasattr(filter, name), name
-    for name in [
-        "StrategyError",
-        "ErrNotSupported",
-        "ErrNoResourcesAvailable",
-        "PlacementStrategy",
-        "SpreadPlacementStrategy",
-        "BinpackPlacementStrategy",
-        "RandomPlacementStrategy",
-        "new",
-        "list",
-        "WeightedNode",
-        "weigh_nodes",
-    ]:
-        assert hasattr(strategy, name), name
-    for name in ["ErrNoNodeAvailable", "Scheduler", "new"]:
-        assert hasattr(scheduler, name)
 
 
 def test_constants_and_sentinels() -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import docker
 import pytest
-from swarmkit_helpers import MISSING_SOCKET, leave_all
 
 from swarmnotes.lab import Lab
+from tests.helpers import MISSING_SOCKET, leave_all
 
 
 @pytest.fixture

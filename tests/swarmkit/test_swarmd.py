@@ -10,13 +10,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from swarmkit_helpers import MISSING_SOCKET, swarm_state
 
 import swarmnotes
 from swarmnotes.go import leak
 from swarmnotes.lab import Lab
 from swarmnotes.swarmkit import swarmd
 from swarmnotes.swarmkit.node import LEAVE_TIMEOUT
+from tests.helpers import MISSING_SOCKET, swarm_state
 
 
 @pytest.mark.parametrize("argv, message", [

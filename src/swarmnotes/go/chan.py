@@ -1,9 +1,11 @@
 """Go channels, ``select``, goroutines and ``time.After`` for Python threads.
 
-Ports the behaviour of Go's runtime (go1.19.8): ``src/runtime/chan.go``
+Ports the behaviour of Go's runtime (golang/go go1.19.8): ``src/runtime/chan.go``
 (``makechan``, ``chansend``, ``chanrecv``, ``closechan``),
-``src/runtime/select.go`` (``selectgo``) and ``src/time/sleep.go``
-(``time.After``). Semantics are those of the Go spec: a nil channel (``None``)
+``src/runtime/select.go`` (``selectgo``) and, over the timers of
+:mod:`swarmnotes.go.timers`, ``src/time/sleep.go`` (``time.After``).
+Goroutines (``go()``) live in :mod:`swarmnotes.go.proc` and are re-exported
+here. Semantics are those of the Go spec: a nil channel (``None``)
 is never ready, a closed channel drains its buffer and then yields
 ``(None, False)`` forever, ``select`` picks uniformly among ready cases.
 
@@ -25,17 +27,16 @@ a time; a parked thread costs no CPU but a wake-up is an OS thread switch.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import os
 import random
-import threading
 import time
-import traceback
 from _thread import allocate_lock
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+from swarmnotes.go import timers
+from swarmnotes.go.proc import go
 
 __all__ = [
     "Chan",
@@ -318,6 +319,33 @@ class Chan:
         for w in wake:
             w.park.release()
 
+    # -- the two hooks of swarmnotes.go.context ---------------------------------
+
+    @classmethod
+    def sharing_lock(cls, lock: Any) -> Chan:
+        """An unbuffered channel guarded by ``lock`` instead of a lock of its own.
+
+        For :mod:`swarmnotes.go.context`: a context's done channel shares the
+        package's reentrant lock, so a cancel, which holds that lock, closes
+        done channels with :meth:`close_holding_lock` and no more locking.
+        ``lock`` must be reentrant.  Go has no such thing: its cancelCtx
+        closes done with ``close(d)`` while holding its own mutex.
+        """
+        ch = cls()
+        ch._lock = lock
+        return ch
+
+    def close_holding_lock(self) -> None:
+        """:meth:`close` for a caller that already holds this channel's lock.
+
+        With nobody parked on the channel, closing is one store: the cheap
+        case of a cancel that closes thousands of done channels.
+        """
+        if self._recvq or self._sendq or self._closed:
+            self.close()  # re-enters the (reentrant) lock; wakes the parked, or raises
+        else:
+            self._closed = True
+
     def __iter__(self) -> Iterator[Any]:
         """Receive until closed and drained. Go: ``for v := range ch``."""
         recv = self.recv
@@ -552,141 +580,7 @@ def _dequeue(cases: tuple[_Case, ...], waiters: list[_Waiter], fired: int) -> _W
 
 
 # ---------------------------------------------------------------------------
-# goroutines
-
-_goroutines_lock = threading.Lock()
-_goroutines: dict[threading.Thread, int] = {}  # live go() threads -> start sequence
-_goroutine_seq = 0  # sequence number of the latest go() call
-
-
-def go(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> threading.Thread:
-    """Start ``fn(*args, **kwargs)`` in a new goroutine. Go: ``go fn(args)``.
-
-    The goroutine is a daemon thread named after the function
-    (``fn.__qualname__``), so a leak report reads like a goroutine dump. It
-    is registered for :mod:`swarmnotes.go.leak` until it returns.
-    """
-    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
-    t = threading.Thread(target=_run, args=(fn, args, kwargs), name=name, daemon=True)
-    global _goroutine_seq
-    with _goroutines_lock:
-        _goroutine_seq += 1
-        _goroutines[t] = _goroutine_seq
-    try:
-        t.start()
-    except BaseException:
-        with _goroutines_lock:
-            _goroutines.pop(t, None)
-        raise
-    return t
-
-
-def _run(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    try:
-        fn(*args, **kwargs)
-    finally:
-        with _goroutines_lock:
-            _goroutines.pop(threading.current_thread(), None)
-
-
-def _live_goroutines(since: int = 0) -> list[threading.Thread]:
-    """Live go() threads started after sequence number ``since`` (for leak)."""
-    with _goroutines_lock:
-        items = list(_goroutines.items())
-    return [t for t, seq in sorted(items, key=lambda kv: kv[1]) if seq > since and t.is_alive()]
-
-
-def _goroutine_mark() -> int:
-    """The sequence number of the latest go() call (for leak.check)."""
-    with _goroutines_lock:
-        return _goroutine_seq
-
-
-# ---------------------------------------------------------------------------
-# timers (Go: the runtime's timer heap behind time.After and context timers)
-
-
-class _TimerHandle:
-    __slots__ = ("when", "fn", "cancelled")
-
-    def __init__(self, when: float, fn: Callable[[], Any]) -> None:
-        self.when = when
-        self.fn = fn
-        self.cancelled = False
-
-    def stop(self) -> bool:
-        """Prevent the call; True if it had not run yet. Go: Timer.Stop."""
-        was = not self.cancelled
-        self.cancelled = True
-        return was
-
-    def __lt__(self, other: _TimerHandle) -> bool:
-        return self.when < other.when
-
-
-class _Timers:
-    """One daemon thread running callbacks at monotonic times.
-
-    Go: timers live in the runtime, not in goroutines, so ``time.After`` and
-    context deadlines start no goroutine. Python: one shared thread (not a
-    ``go()`` goroutine, so the leak checker does not count it). Callbacks
-    must be short: they run one after another on this thread.
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
-        self._heap: list[tuple[float, int, _TimerHandle]] = []
-        self._seq = itertools.count()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        with self._cond:
-            self._start_locked()
-
-    def _start_locked(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(
-                target=self._loop, name="swarmnotes.timers", daemon=True
-            )
-            self._thread.start()
-
-    def schedule(self, seconds: float, fn: Callable[[], Any]) -> _TimerHandle:
-        h = _TimerHandle(time.monotonic() + seconds, fn)
-        with self._cond:
-            heapq.heappush(self._heap, (h.when, next(self._seq), h))
-            self._start_locked()  # again after a fork, which keeps no threads
-            if self._heap[0][2] is h:
-                self._cond.notify()
-        return h
-
-    def _loop(self) -> None:
-        while True:
-            with self._cond:
-                while True:
-                    while self._heap and self._heap[0][2].cancelled:
-                        heapq.heappop(self._heap)
-                    if self._heap:
-                        delay = self._heap[0][0] - time.monotonic()
-                        if delay <= 0:
-                            h = heapq.heappop(self._heap)[2]
-                            break
-                        self._cond.wait(min(delay, 60.0))
-                    else:
-                        self._cond.wait(60.0)
-            if h.cancelled:
-                continue
-            h.cancelled = True  # it ran: a later stop() reports False
-            try:
-                h.fn()
-            except Exception:
-                traceback.print_exc()
-
-
-_timers = _Timers()
-# Started now rather than on first use, so that the set of threads stays the
-# same while a program (or a test counting threading.enumerate()) creates
-# its first timer.
-_timers.start()
+# time.After (the timers behind it: swarmnotes.go.timers)
 
 
 def after(seconds: float) -> Chan:
@@ -699,5 +593,5 @@ def after(seconds: float) -> Chan:
     if seconds <= 0:
         ch.send(time.monotonic())
     else:
-        _timers.schedule(seconds, lambda: ch.send(time.monotonic()))
+        timers.schedule(seconds, lambda: ch.send(time.monotonic()))
     return ch

@@ -1,6 +1,7 @@
 """Go's ``context`` package: cancellation, deadlines and values down a call tree.
 
-Ports golang/go ``src/context/context.go``: the 2016 design the notes walk
+Ports golang/go ``src/context/context.go``, pinned at go1.21.0 (rules of the
+current master are marked ``Go (tip)`` in place): the 2016 design the notes walk
 through (the Context interface, ``emptyCtx`` behind Background/TODO,
 ``WithCancel`` = ``newCancelCtx`` + ``propagateCancel``, the ``children`` map
 and the cascading ``cancel``, a watcher goroutine for foreign contexts),
@@ -41,7 +42,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
-from swarmnotes.go.chan import Chan, Recv, _TimerHandle, _timers, go, select
+from swarmnotes.go import timers
+from swarmnotes.go.chan import Chan, Recv, go, select
 
 __all__ = [
     "CancelCtx",
@@ -229,11 +231,9 @@ class CancelCtx:
             return d
         with _mu:
             if self._done is None:
-                d = Chan()
                 # Python: the done channel shares the module lock, so a cancel
                 # (which holds it) closes done channels without more locking.
-                d._lock = _mu  # type: ignore[assignment]
-                self._done = d
+                self._done = Chan.sharing_lock(_mu)
             return self._done
 
     def err(self) -> BaseException | None:
@@ -319,6 +319,7 @@ def _cancel_tree(root: CancelCtx, err: BaseException, cause: BaseException) -> N
     pop = stack.pop
     extend = stack.extend
     closedchan = _closedchan
+    close_done = Chan.close_holding_lock  # done shares the module lock (see done())
     while stack:
         c = pop()
         if c._err is not None:
@@ -326,10 +327,8 @@ def _cancel_tree(root: CancelCtx, err: BaseException, cause: BaseException) -> N
         d = c._done
         if d is None:
             c._done = closedchan  # nobody asked for done(): no Chan needed
-        elif d._recvq or d._sendq:
-            d.close()  # wake the goroutines parked on it (same lock: re-entered)
         else:
-            d._closed = True  # done shares the module lock (see done())
+            close_done(d)
         c._cause = cause
         c._err = err  # after the close: err non-None implies done closed
         kids = c._children
@@ -340,16 +339,6 @@ def _cancel_tree(root: CancelCtx, err: BaseException, cause: BaseException) -> N
             c._canceled()
 
 
-def _close_done(d: Chan) -> None:
-    # Chan.close for a done channel, called with the module lock held, which
-    # is also the channel's lock (see CancelCtx.done): usually nobody is
-    # parked on it and closing is one store.
-    if d._recvq or d._sendq:
-        d.close()
-    else:
-        d._closed = True
-
-
 class TimerCtx(CancelCtx):
     """A CancelCtx with a deadline and a timer that cancels it then. Go: ``timerCtx``."""
 
@@ -358,7 +347,7 @@ class TimerCtx(CancelCtx):
     def __init__(self, deadline: float) -> None:
         super().__init__()
         self._deadline = deadline
-        self._timer: _TimerHandle | None = None  # guarded by the module lock
+        self._timer: timers.Timer | None = None  # guarded by the module lock
 
     def deadline(self) -> float | None:
         return self._deadline
@@ -679,7 +668,7 @@ def with_deadline_cause(
         return c, cancel_passed
     with _mu:
         if c._err is None:
-            c._timer = _timers.schedule(dur, lambda: c._cancel(True, DeadlineExceeded, cause))
+            c._timer = timers.schedule(dur, lambda: c._cancel(True, DeadlineExceeded, cause))
 
     def cancel() -> None:
         c._cancel(True, Canceled, None)

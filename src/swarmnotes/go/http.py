@@ -39,7 +39,6 @@ __all__ = [
     "ClientTimeoutError",
     "Response",
     "URLError",
-    "docker_events",
 ]
 
 DEFAULT_TIMEOUT = 30.0
@@ -233,27 +232,12 @@ def _bound(limit: float | None, ctx: context.Context) -> float | None:
     return left if limit is None else min(limit, left)
 
 
-def docker_events(api: Any, connect_timeout: float = 5.0, decode: bool = True,
-                  filters: dict[str, Any] | None = None) -> Any:
-    """An engine's ``GET /events`` stream: connect bounded, reads unbounded.
+# docker_events (docker-py glue with no Go original) lives in
+# swarmnotes/docker_api.py; chapter 04 imports it from here, so it is
+# re-exported, lazily: swarmnotes.go does not import docker.
+def __getattr__(name: str) -> Any:
+    if name == "docker_events":
+        from swarmnotes.docker_api import docker_events
 
-    docker-py's ``APIClient.events()`` sends its request with
-    ``timeout=None`` so that a quiet engine (no events for minutes) does not
-    break the stream with a read timeout, which is right; but ``None`` also
-    drops the connect timeout, so an unreachable TCP engine keeps the caller
-    waiting for as long as the kernel retries its SYNs. This does the same
-    request as docker-py with ``timeout=(connect_timeout, None)`` (requests'
-    (connect, read) pair) and returns docker-py's ``CancellableStream``
-    (``close()`` it when done). ``api`` is a ``docker.APIClient``.
-
-    Python: uses docker-py 7's private ``_get``, ``_url`` and
-    ``_stream_helper``, the three calls its own ``events()`` makes.
-    """
-    import docker.types
-    import docker.utils
-
-    params = {"filters": docker.utils.convert_filters(filters) if filters else None}
-    response = api._get(api._url("/events"), params=params, stream=True,
-                        timeout=(connect_timeout, None))
-    api._raise_for_status(response)
-    return docker.types.CancellableStream(api._stream_helper(response, decode=decode), response)
+        return docker_events
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

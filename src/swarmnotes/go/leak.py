@@ -4,9 +4,10 @@ Go has no built-in leak check; Go projects use a test helper that compares
 the goroutine dump (``runtime.Stack`` / ``pprof.Lookup("goroutine")``) before
 and after a test (the idea of go.uber.org/goleak; the context tests count
 goroutines the same way with ``runtime.NumGoroutine``). Here every goroutine
-is a thread started by :func:`swarmnotes.go.chan.go`, registered until its
-function returns and named after the function, so the report reads like a
-goroutine dump: ``gen.<locals>.run``, ``merge.<locals>.output``.
+is a thread started by :func:`swarmnotes.go.proc.go` (also importable from
+``swarmnotes.go`` and ``swarmnotes.go.chan``), registered until its function
+returns and named after the function, so the report reads like a goroutine
+dump: ``gen.<locals>.run``, ``merge.<locals>.output``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from swarmnotes.go.chan import _goroutine_mark, _live_goroutines
+from swarmnotes.go.proc import goroutine_mark, live_goroutines
 
 __all__ = ["LeakError", "check", "goroutines"]
 
@@ -36,7 +37,7 @@ class LeakError(AssertionError):
 
 def goroutines() -> list[threading.Thread]:
     """The live threads started by ``go()``, oldest first."""
-    return _live_goroutines()
+    return live_goroutines()
 
 
 @contextmanager
@@ -48,11 +49,11 @@ def check(timeout: float = 1.0) -> Iterator[None]:
     raises LeakError naming the ones still alive. If the block itself raised,
     that exception propagates unchanged (a leak after a failure is noise).
     """
-    mark = _goroutine_mark()
+    mark = goroutine_mark()
     yield
     deadline = time.monotonic() + timeout
     while True:
-        alive = _live_goroutines(since=mark)
+        alive = live_goroutines(since=mark)
         if not alive:
             return
         remaining = deadline - time.monotonic()

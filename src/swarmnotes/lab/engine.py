@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,8 +169,13 @@ class LabEngine:
             return "dead"
         return "running" if self.ping() else "unresponsive"
 
-    def start(self, timeout: float = START_TIMEOUT) -> None:
-        """Start dockerd inside this engine's namespaces and wait for its API."""
+    def start(self, timeout: float = START_TIMEOUT, extra_labels: Sequence[str] = ()) -> None:
+        """Start dockerd inside this engine's namespaces and wait for its API.
+
+        ``extra_labels`` are passed to this start only, as they are written
+        (``--label=TEXT``), after the engine's own ``key=value`` labels: a test
+        can give an engine an odd label, or one dockerd refuses.
+        """
         if len(str(self.socket)) > MAX_SOCKET_PATH:
             raise LabError(
                 f"lab directory path too long for a unix socket ({self.socket}); "
@@ -202,6 +208,7 @@ class LabEngine:
             f"--swarm-default-advertise-addr={self.address}",
         ]
         args += [f"--label={key}={value}" for key, value in sorted(self.labels.items())]
+        args += [f"--label={label}" for label in extra_labels]
         # nsenter joins the engine's network namespace; unshare gives it a UTS
         # namespace whose hostname becomes the engine's name (docker info Name).
         cmd = [

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -213,14 +213,19 @@ class Lab:
         progress(f"lab: {engines} engine(s) up")
 
     def _replace(self, engine: LabEngine, deadline: float,
-                 progress: Progress = _quiet) -> None:
+                 progress: Progress = _quiet, extra_labels: Sequence[str] = ()) -> None:
         """Start an engine from whatever state it is in (dead, hung or new)."""
         engine.stop(timeout=5.0)
         host.create_host(engine.netns, engine.veth, self.bridge, engine.address,
                          self.gateway)
         try:
-            engine.start(timeout=max(5.0, deadline - time.monotonic()))
+            engine.start(timeout=max(5.0, deadline - time.monotonic()),
+                         extra_labels=extra_labels)
         except LabError as exc:
+            if extra_labels:
+                # dockerd refused the labels (or they broke it): wiping the
+                # data root would not help, and would lose the base image.
+                raise
             # A data root a crash left broken: start that engine from scratch.
             progress(f"lab: {engine.name} failed to start ({exc}); starting it afresh")
             engine.stop(timeout=5.0)
@@ -289,11 +294,16 @@ class Lab:
         """Stop engine ``index`` gracefully (its namespace and data stay)."""
         self.engine(index).stop()
 
-    def start_engine(self, index: int, timeout: float = 60.0) -> None:
-        """Start engine ``index`` again on its data root (after kill or stop)."""
+    def start_engine(self, index: int, timeout: float = 60.0,
+                     extra_labels: Sequence[str] = ()) -> None:
+        """Start engine ``index`` again on its data root (after kill or stop).
+
+        ``extra_labels`` (``"key=value"`` strings) hold for this start only;
+        see :meth:`LabEngine.start`.
+        """
         engine = self.engine(index)
         with self._locked():
-            self._replace(engine, time.monotonic() + timeout)
+            self._replace(engine, time.monotonic() + timeout, extra_labels=extra_labels)
 
     def restart_engine(self, index: int, timeout: float = 60.0) -> None:
         """Stop, then start engine ``index`` (the same data root, so the same state)."""

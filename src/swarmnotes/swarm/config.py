@@ -255,12 +255,11 @@ def build_container_config(
     escaping.  ``"Labels"`` is always a dict afterwards, and ``"Env"`` is the
     list of the remaining entries (possibly ``[]``).
 
+    Go: cluster.BuildContainerConfig
+    """
     # Go: c is copied by value but its Labels map is shared, so Go mutates
     # the caller's labels.  Python: every input is deep-copied; the caller's
     # dicts are never touched.
-
-    Go: cluster.BuildContainerConfig
-    """
     # A whole create body may come in as `config`: its own "HostConfig" and
     # "NetworkingConfig" are used unless the parts are given separately.
     cfg = ContainerConfig(config, host_config, networking_config)
@@ -311,10 +310,9 @@ class OldContainerConfig(ContainerConfig):
     Besides the usual keys it may carry ``"Memory"``, ``"MemorySwap"``,
     ``"CpuShares"`` and ``"Cpuset"`` at the top level (API versions before
     ``HostConfig`` held the resources).
-
+    """
     # Go: OldContainerConfig embeds ContainerConfig and adds four fields.
     # Python: a subclass; the four fields are plain top-level keys.
-    """
 
     def container_config(self) -> ContainerConfig:
         """The same body without the four legacy keys (Go: the embedded ContainerConfig)."""

@@ -10,12 +10,11 @@ container.  So, while it holds the scheduler lock, ``create_container``
 records the choice in ``pending_containers`` and :meth:`Cluster.list_nodes`
 adds those containers to their nodes: a second create in the meantime sees
 the name as taken and the memory and CPUs as reserved.
-
+"""
 # Go: engines come and go through a discovery backend (a file, consul, a
 # token) watched by a goroutine, and engines that fail validation are retried
 # every 10 s.  Python: :meth:`Cluster.add_engine` / :meth:`Cluster.remove_engine`,
 # synchronous; an engine that fails to connect is not kept.
-"""
 
 from __future__ import annotations
 
@@ -245,9 +244,9 @@ class Cluster:
         already reports it (by swarm ID); an ``add_container`` error ("not
         enough resources") is ignored, as in Go.
 
-        # Go: engines in map order (random).  Python: in the order they were added.
         Go: (*Cluster).listNodes
         """
+        # Go: engines in map order (random).  Python: in the order they were added.
         from swarmnotes.swarm.scheduler.node import new_node  # see the imports
 
         with self._lock:

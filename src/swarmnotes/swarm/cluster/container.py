@@ -47,11 +47,10 @@ class Container:
       ``None`` when unknown;
     * ``info`` is ``GET /containers/{id}/json`` (Engine API JSON);
     * ``summary`` is the ``GET /containers/json`` entry (Image, State, Ports...).
-
+    """
     # Go: Container embeds engine-api's types.Container (ID, Names, Labels,
     # ...).  Python: the fields the scheduler reads are attributes and the
     # whole list entry is kept in ``summary``.
-    """
 
     id: str = ""
     names: list[str] = field(default_factory=list)
@@ -60,6 +59,12 @@ class Container:
     info: dict[str, Any] = field(default_factory=dict)
     engine: Engine | None = None
     summary: dict[str, Any] = field(default_factory=dict)
+    # The port filter's decoding of ``info``'s port maps, with the info dict
+    # it was made from (see filter/port.py's _host_ports).  Python only: not
+    # a constructor argument, not in repr or comparisons.
+    port_filter_cache: tuple[dict[str, Any], dict[str, list[str]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def refresh(self) -> Container | None:
         """Re-read this container from its engine (``None`` if it is gone).

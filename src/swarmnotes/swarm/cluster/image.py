@@ -53,10 +53,9 @@ class Image:
 
     ``eq=False``: two images are the same only if they are the same object,
     like Go's ``*Image`` pointers.
-
+    """
     # Go: Image embeds engine-api's types.Image.  Python: the fields the
     # scheduler reads are attributes; the whole list entry is in ``summary``.
-    """
 
     id: str = ""
     repo_tags: list[str] = field(default_factory=list)

@@ -20,19 +20,18 @@ Corners worth knowing (all as in Go):
 * Globs escape nothing else: ``node.1`` matches ``nodeX1``.
 * ``!=`` means "none of the values match"; a regexp that does not compile
   counts as no match (so ``!=/[/`` accepts every node).
-
+"""
 # Go: regexp is RE2.  Python: ``re`` with ``re.ASCII`` (Go's ``\\d``, ``\\w``,
 # ``\\s`` are ASCII-only).  Patterns that use syntax only one of the two
 # accepts (Go's ``\\z``, a ``(?i)`` in the middle of a pattern) behave
 # differently; the values swarm's docs and tests use mean the same in both.
-"""
 
 from __future__ import annotations
 
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from swarmnotes.swarm.scheduler.filter.errors import FilterError
 
@@ -66,18 +65,22 @@ class Expr:
     operator: int = EQ
     value: str = ""
     is_soft: bool = False
+    # The compiled pattern's search, with the value it was compiled from (see
+    # _search).  Python only: not a constructor argument, not in repr or
+    # comparisons.
+    _compiled: tuple[str, Callable[[str], object] | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def _search(self) -> Callable[[str], object] | None:
-        """The compiled pattern's ``search``, or None if it does not compile.
-
+        """The compiled pattern's ``search``, or None if it does not compile."""
         # Go (v1.2.5): regexp.MatchString(pattern, what) compiles the pattern
         # again for every value, which made the affinity filter cost ~350 ms at
         # 1000 nodes of 20 containers.  Python: compiled once per expression
-        # (kept, with the value it came from, outside the dataclass fields, so
-        # equality, repr and asdict are unchanged); parse_exprs makes new
-        # expressions on every filter call, so that is once per pattern per call.
-        """
-        compiled = self.__dict__.get("_compiled")
+        # (kept, with the value it came from, in a field outside init, repr
+        # and equality); parse_exprs makes new expressions on every filter
+        # call, so that is once per pattern per call.
+        compiled = self._compiled
         if compiled is None or compiled[0] != self.value:
             try:
                 search: Callable[[str], object] | None = re.compile(
@@ -88,8 +91,8 @@ class Expr:
                 log.error("%s", exc)
                 search = None
             compiled = (self.value, search)
-            self.__dict__["_compiled"] = compiled
-        return compiled[1]  # type: ignore[no-any-return]
+            self._compiled = compiled
+        return compiled[1]
 
     def _pattern(self) -> str:
         """The regular expression this value stands for."""

@@ -43,17 +43,16 @@ def _host_ports(c: Container) -> dict[str, list[str]]:
     ``Info.NetworkSettings.Ports`` (the actual one); a missing map, a ``null``
     binding list (an exposed but unpublished port) and an empty ``HostPort``
     (no explicit host port) contribute nothing.
-
+    """
     # Go: Info is a typed struct, decoded from JSON once when the engine
     # refreshes the container, so the filter's nested loops over its maps
     # cost almost nothing.  Python: info is the raw JSON dict, and walking it
     # for every container on every scheduling call was most of the filter
     # time at 1000 nodes.  So it is decoded once per info object and kept on
-    # the container; an engine refresh assigns a new info dict, which is
-    # decoded again.  (Mutating a scheduled container's info in place is not
-    # seen: replace it instead.)
-    """
-    cached = c.__dict__.get("_port_filter_host_ports")
+    # the container (its ``port_filter_cache``); an engine refresh assigns a
+    # new info dict, which is decoded again.  (Mutating a scheduled
+    # container's info in place is not seen: replace it instead.)
+    cached = c.port_filter_cache
     if cached is not None and cached[0] is c.info:
         host_ports: dict[str, list[str]] = cached[1]
         return host_ports
@@ -67,7 +66,7 @@ def _host_ports(c: Container) -> dict[str, list[str]]:
                 if host_port == "":
                     continue
                 host_ports.setdefault(host_port, []).append(b.get("HostIp", ""))
-    c.__dict__["_port_filter_host_ports"] = (c.info, host_ports)
+    c.port_filter_cache = (c.info, host_ports)
     return host_ports
 
 

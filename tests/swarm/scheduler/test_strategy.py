@@ -6,7 +6,6 @@ from __future__ import annotations
 import builtins
 
 import pytest
-from swarm_strategy_helpers import GiB, create_config
 
 from swarmnotes.swarm.cluster import Container
 from swarmnotes.swarm.scheduler import strategy
@@ -21,6 +20,7 @@ from swarmnotes.swarm.scheduler.strategy import (
     WeightedNode,
     weigh_nodes,
 )
+from tests.swarm.scheduler.strategy_helpers import GiB, create_config
 
 
 def test_list_and_new() -> None:

@@ -16,8 +16,7 @@ from swarmnotes.swarm.cluster import Cluster, ClusterError, Container, EngineOpt
 from swarmnotes.swarm.config import ContainerConfig, build_container_config
 from swarmnotes.swarm.scheduler import Scheduler, filter, strategy
 from swarmnotes.swarm.scheduler.filter import FilterError
-
-from .conftest import wait_for
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.engine
 

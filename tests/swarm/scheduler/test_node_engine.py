@@ -1,10 +1,10 @@
-"""node_from_client and create_container_on_client against the real lab engines."""
+"""Scheduler nodes snapshotted from the real lab engines, and engine labels swarm refuses."""
 
 from __future__ import annotations
 
 import pytest
 
-from swarmnotes.lab import BASE_IMAGE, LABEL, Lab, Registry
+from swarmnotes.lab import BASE_IMAGE, LABEL, Lab, LabError, Registry
 from swarmnotes.swarm.config import build_container_config
 from swarmnotes.swarm.scheduler import Scheduler, filter, strategy
 from swarmnotes.swarm.scheduler.node import create_container_on_client, node_from_client
@@ -67,3 +67,43 @@ def test_node_from_client(lab: Lab, registry: Registry) -> None:
     )
     with pytest.raises(filter.FilterError):
         s.select_nodes_for_container([node], wants_18080)
+
+
+def test_engine_with_a_malformed_label(lab: Lab) -> None:
+    """dockerd itself refuses a label that is not key=value, so no engine reports one.
+
+    Classic Swarm checks again (``Engine.updateSpecs`` raises "contains an
+    invalid label"), for engines older than that check; dockerd 20.10 exits
+    first, and the lab says why, leaving no dockerd behind.
+    """
+    engine = lab.engine(3)
+    lab.stop_engine(3)
+    try:
+        with pytest.raises(LabError, match="bad attribute format: justakey"):
+            engine.start(extra_labels=["justakey"])
+        assert engine.pid() is None
+    finally:
+        lab.start_engine(3)
+    assert engine.state() == "running"
+
+
+def test_engine_labels_swarm_drops(lab: Lab, caplog: pytest.LogCaptureFixture) -> None:
+    """Labels dockerd accepts but swarm will not use: ``node`` and a derived key."""
+    engine = lab.engine(3)
+    lab.stop_engine(3)
+    try:
+        lab.start_engine(3, extra_labels=["node=elsewhere", "storagedriver=zfs"])
+        with engine.client() as client:
+            assert "node=elsewhere" in client.info()["Labels"]
+            with caplog.at_level("WARNING", logger="swarmnotes.swarm.cluster"):
+                node = node_from_client(client, addr=engine.base_url, ip=engine.address)
+    finally:
+        lab.restart_engine(3)
+    # "node" always means the node's name or ID in a constraint: dropped, with a warning.
+    assert "node" not in node.labels
+    assert 'with key of "node" which cannot be used in Swarm' in caplog.text
+    # The label derived from `docker info` comes first and wins.
+    assert node.labels["storagedriver"] == "overlay2"
+    assert node.labels["region"] == "eu-west"
+    with engine.client() as client:
+        assert "node=elsewhere" not in client.info()["Labels"]

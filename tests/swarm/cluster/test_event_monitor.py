@@ -22,9 +22,9 @@ from swarmnotes.swarm.cluster import (
     LegacyEventsMonitor,
     format_since,
 )
-
-from .conftest import key, real, volume_events, wait_for
-from .proxy import UnixProxy
+from tests.helpers import wait_for
+from tests.swarm.cluster.helpers import key, real, volume_events
+from tests.swarm.cluster.proxy import UnixProxy
 
 pytestmark = pytest.mark.engine
 

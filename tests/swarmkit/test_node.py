@@ -14,7 +14,6 @@ from pathlib import Path
 import docker
 import pytest
 import requests
-from swarmkit_helpers import at_once, closed_within
 
 from swarmnotes.go import leak
 from swarmnotes.go.chan import Chan
@@ -36,6 +35,7 @@ from swarmnotes.swarmkit.node import (
     Node,
     NodeConfig,
 )
+from tests.helpers import at_once, closed_within
 
 
 def canceled_ctx():  # type: ignore[no-untyped-def]
