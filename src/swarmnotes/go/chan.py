@@ -37,6 +37,8 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from swarmnotes.go.errors import GoError
+
 __all__ = [
     "Chan",
     "ClosedChannelError",
@@ -48,7 +50,7 @@ __all__ = [
 ]
 
 
-class ClosedChannelError(RuntimeError):
+class ClosedChannelError(GoError, RuntimeError):
     """A send on, or a close of, a closed channel (Go panics with the same text)."""
 
 

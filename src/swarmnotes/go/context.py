@@ -42,6 +42,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from swarmnotes.go.chan import Chan, Recv, _TimerHandle, _timers, go, select
+from swarmnotes.go.errors import GoError
 
 __all__ = [
     "CancelCtx",
@@ -91,11 +92,11 @@ class Context(Protocol):
 # Errors: two sentinel instances, compared with ``is`` (Go compares with ==).
 
 
-class CanceledError(Exception):
+class CanceledError(GoError):
     """The type of :data:`Canceled`."""
 
 
-class DeadlineExceededError(TimeoutError):
+class DeadlineExceededError(GoError, TimeoutError):
     """The type of :data:`DeadlineExceeded` (Go: Timeout() and Temporary() are true)."""
 
     def timeout(self) -> bool:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from swarmnotes.go import context
+from swarmnotes.go.errors import GoError
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -49,7 +50,7 @@ DEFAULT_CONNECT_TIMEOUT = 30.0
 """Seconds allowed for the TCP connect. Go: DefaultTransport's net.Dialer{Timeout: 30s}."""
 
 
-class URLError(OSError):
+class URLError(GoError, OSError):
     """A failed request: the operation, the URL and the cause. Go: ``*url.Error``.
 
     ``str()`` is Go's: ``Get "http://host:port/": <cause>``.

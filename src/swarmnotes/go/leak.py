@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from swarmnotes.go.chan import _goroutine_mark, _live_goroutines
+from swarmnotes.go.errors import GoError
 
 __all__ = ["LeakError", "check", "goroutines"]
 
 
-class LeakError(AssertionError):
+class LeakError(GoError, AssertionError):
     """Goroutines started inside a :func:`check` block were still running.
 
     ``goroutines`` holds the threads; the message names each one.

@@ -1,8 +1,9 @@
 """SwarmKit's ``agent.Node``: the lifecycle ``swarmd`` runs, driving a real engine.
 
 Ports moby/swarmkit v1.12.0 ``agent/node.go`` (``NodeConfig``, ``NewNode``,
-``Start``, ``run``, ``Stop``, ``Err``, ``Ready``) and the errors it uses from
-``agent/errors.go``. Semantics, branch by branch: ``shared/reference/
+``Start``, ``run``, ``Stop``, ``Err``, ``Ready``); the errors it uses from
+``agent/errors.go`` are in :mod:`swarmnotes.swarmkit.errors` (and importable
+from here). Semantics, branch by branch: ``shared/reference/
 swarmkit-node-v1.12.md``; swarm timings: ``shared/reference/docker-events.md``.
 
 A Node has four channels that are only ever closed, never sent on, and one
@@ -57,17 +58,29 @@ import docker
 
 from swarmnotes.go.chan import Chan, Recv, after, go, select
 from swarmnotes.go.context import Canceled, Context, with_cancel
+from swarmnotes.swarmkit.errors import (
+    AgentError,
+    AgentNotStartedError,
+    AgentStartedError,
+    AgentStoppedError,
+    EngineCallError,
+    EngineLeftSwarmError,
+    EngineUnreachableError,
+    SwarmKitError,
+)
 
 __all__ = [
     "AgentError",
     "AgentNotStartedError",
     "AgentStartedError",
     "AgentStoppedError",
+    "EngineCallError",
     "EngineLeftSwarmError",
     "EngineUnreachableError",
     "LEAVE_TIMEOUT",
     "Node",
     "NodeConfig",
+    "SwarmKitError",
 ]
 
 # Go: const stateFilename
@@ -86,65 +99,6 @@ CALL_TIMEOUT = 30.0
 # How often `run` asks the engine whether its node is ready yet. The engine's
 # transitions (pending, control available, active) are ~0.5 s apart.
 READY_POLL = 0.05
-
-
-# ---------------------------------------------------------------------------
-# Errors (Go: agent/errors.go at v1.12.0)
-
-
-class AgentError(RuntimeError):
-    """Base class of the node's own errors; the no-argument form carries Go's text."""
-
-    message = "agent: error"
-
-    def __init__(self, *args: object) -> None:
-        super().__init__(*(args or (self.message,)))
-
-
-class AgentStartedError(AgentError):
-    """Start on a node that already runs. Go: ``errAgentStarted``."""
-
-    message = "agent: already started"
-
-
-class AgentNotStartedError(AgentError):
-    """Stop on a node that was never started. Go: ``errAgentNotStarted``."""
-
-    message = "agent: not started"
-
-
-class AgentStoppedError(AgentError):
-    """Start on a node that was stopped (or closed cleanly). Go: ``errAgentStopped``."""
-
-    message = "agent: stopped"
-
-
-class EngineUnreachableError(AgentError):
-    """The engine missed ``election_tick`` heartbeats in a row.
-
-    Go has no such error: its agent keeps retrying its session forever.
-    Python: the node lives inside the engine, so an engine that stays
-    unreachable ends the node. ``__cause__`` is the last failed call.
-    """
-
-    def __init__(self, misses: int = 0, last: BaseException | None = None) -> None:
-        super().__init__(f"engine unreachable: {misses} heartbeats missed"
-                         + (f": {last}" if last is not None else ""))
-        self.misses = misses
-
-
-class EngineLeftSwarmError(AgentError):
-    """The engine's swarm node left the states a live node has (pending, active).
-
-    ``state`` is the engine's LocalNodeState (``inactive`` after someone ran
-    ``docker swarm leave``; ``error`` or ``locked``); ``reason`` is the
-    engine's ``Swarm.Error``.
-    """
-
-    def __init__(self, state: str = "inactive", reason: str = "") -> None:
-        super().__init__(f"engine's swarm node is {state}" + (f": {reason}" if reason else ""))
-        self.state = state
-        self.reason = reason
 
 
 # ---------------------------------------------------------------------------

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from swarmnotes.swarm.config import ContainerConfig
-from swarmnotes.swarm.scheduler.filter.errors import ErrNoHealthyNodeAvailable
+from swarmnotes.swarm.errors import FilterError
 from swarmnotes.swarm.scheduler.node import Node
 
-__all__ = ["HealthFilter"]
+__all__ = ["ErrNoHealthyNodeAvailable", "HealthFilter"]
+
+
+class ErrNoHealthyNodeAvailable(FilterError):
+    """No node is healthy.  Go: filter.ErrNoHealthyNodeAvailable"""
+
+    def __init__(self, message: str = "No healthy node available in the cluster") -> None:
+        super().__init__(message)
 
 
 class HealthFilter:

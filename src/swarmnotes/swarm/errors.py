@@ -1,0 +1,35 @@
+"""The one base of classic Swarm's errors, and the bases of its packages (docker/swarm v1.2.5).
+
+# Go: every failure is a value of the ``error`` interface: sentinels made
+# with ``errors.New`` in the file that returns them, others with
+# ``fmt.Errorf``.  Python: one base, :class:`SwarmError`, so a caller (the
+# scheduler's second attempt, the CLI) can catch "any swarm error" the way
+# Go tests ``err != nil``; under it one base per Go package (cluster,
+# filter, strategy), each with Go's text as ``str()``.  The sentinels are
+# subclasses declared next to the code that raises them.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ClusterError", "FilterError", "StrategyError", "SwarmError"]
+
+
+class SwarmError(Exception):
+    """Any error of the classic Swarm port; ``str()`` is Go's error text."""
+
+
+class ClusterError(SwarmError):
+    """An error of the cluster package (cluster/, cluster/swarm/).
+
+    A Docker engine that cannot be reached, stays silent or answers
+    something else than the Docker API is one too, with the sentence of
+    :func:`swarmnotes.dockerapi.explain`.
+    """
+
+
+class FilterError(SwarmError):
+    """Any error raised by a filter, by ``parse_exprs`` or by ``apply_filters``."""
+
+
+class StrategyError(SwarmError):
+    """Any error raised by a placement strategy or by ``strategy.new``."""
