@@ -40,11 +40,14 @@ import requests
 import urllib3
 
 __all__ = [
+    "APIClient",
+    "DockerClient",
     "ENGINE_API_VERSION",
     "REQUEST_TIMEOUT",
     "EngineError",
     "api_client",
     "docker_client",
+    "engine_url",
     "explain",
     "failure_kind",
     "is_connection_failure",
@@ -62,13 +65,20 @@ REQUEST_TIMEOUT = 10.0
 ENGINE_API_VERSION = "1.41"
 
 
-class EngineError(ConnectionError):
+class EngineError(requests.exceptions.ConnectionError):
     """An engine could not be reached or did not answer; ``str()`` is the whole sentence.
 
     ``addr`` is the engine's address as given, ``kind`` one of the kinds in
-    the module docstring. Each package re-raises it as its own error type
-    (see :func:`reported`), with this one as ``__cause__``.
+    the module docstring. Each package raises a subclass of its own base and
+    of this one (see :func:`reported`), with docker-py's error as
+    ``__cause__``; being a ``requests`` ConnectionError (an ``OSError``), it
+    is caught wherever docker-py's own connection errors were.
     """
+
+    addr = ""
+    kind = ""
+    response = None
+    request = None
 
     def __init__(self, message: str, addr: str = "", kind: str = "") -> None:
         super().__init__(message)
@@ -199,9 +209,64 @@ def reported(
             raise
         if what:
             sentence = f"{what}: {sentence}"
-        if error is EngineError:
-            raise EngineError(sentence, addr, failure_kind(exc) or "") from exc
-        raise error(sentence) from exc
+        raised = error(sentence)
+        if isinstance(raised, EngineError):
+            raised.addr, raised.kind = addr, failure_kind(exc) or ""
+        raise raised from exc
+
+
+class APIClient(docker.APIClient):
+    """``docker.APIClient`` that remembers the address it was given (``engine_url``).
+
+    Python: docker-py keeps only ``http+docker://localhost`` for a unix
+    socket; the sentences need the path the user typed.
+    """
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        super().__init__(base_url=base_url, **kwargs)
+        self.engine_url: str = base_url
+
+
+class DockerClient(docker.DockerClient):
+    """``docker.DockerClient`` on an :class:`APIClient`; also ``with client: ...``."""
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        # docker.DockerClient.__init__ does only this, with docker-py's APIClient.
+        self.api = APIClient(base_url=base_url, **kwargs)
+
+    @property
+    def engine_url(self) -> str:
+        return self.api.engine_url
+
+    def __enter__(self) -> DockerClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def engine_url(client: Any) -> str:
+    """The address of the engine ``client`` (a docker-py APIClient or DockerClient) talks to.
+
+    The address given to :func:`api_client` / :func:`docker_client`; for a
+    client made elsewhere, rebuilt from docker-py's base URL and unix socket
+    adapter (``unix:///path``, ``tcp://host:port``).
+    """
+    api = getattr(client, "api", client)
+    known = getattr(api, "engine_url", None)
+    if isinstance(known, str):
+        return known
+    base = str(getattr(api, "base_url", ""))
+    if base.startswith("http+docker://"):
+        for adapter in getattr(api, "adapters", {}).values():
+            path = getattr(adapter, "socket_path", None)
+            if isinstance(path, str):
+                return "unix://" + path
+        return base
+    for scheme in ("http://", "https://"):
+        if base.startswith(scheme):
+            return "tcp://" + base.removeprefix(scheme)
+    return base
 
 
 def _timeout_of(value: float | None) -> float:
@@ -225,8 +290,7 @@ def api_client(
     """
     bound = _timeout_of(timeout)
     with reported(base_url, bound):
-        return docker.APIClient(base_url=base_url, timeout=bound,
-                                version=version or "auto", **kwargs)
+        return APIClient(base_url=base_url, timeout=bound, version=version or "auto", **kwargs)
 
 
 def docker_client(
@@ -238,5 +302,4 @@ def docker_client(
     """A ``docker.DockerClient`` on ``base_url``, bounded as :func:`api_client`'s."""
     bound = _timeout_of(timeout)
     with reported(base_url, bound):
-        return docker.DockerClient(base_url=base_url, timeout=bound,  # type: ignore[arg-type]
-                                   version=version or "auto", **kwargs)
+        return DockerClient(base_url=base_url, timeout=bound, version=version or "auto", **kwargs)

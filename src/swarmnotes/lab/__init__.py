@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from swarmnotes.lab.cleanup import LABEL, LABEL_FILTER, Registry, count_labelled, remove_labelled
 from swarmnotes.lab.engine import LabEngine
-from swarmnotes.lab.errors import LabError
+from swarmnotes.lab.errors import LabEngineError, LabError
 from swarmnotes.lab.external import ExternalEngine, single_engine
 from swarmnotes.lab.image import BASE_IMAGE, ensure_base_image
 from swarmnotes.lab.lab import DEFAULT_ENGINES, MAX_ENGINES, EngineStatus, Lab, down
@@ -30,6 +30,7 @@ __all__ = [
     "ExternalEngine",
     "Lab",
     "LabEngine",
+    "LabEngineError",
     "LabError",
     "Registry",
     "count_labelled",

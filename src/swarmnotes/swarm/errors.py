@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-__all__ = ["ClusterError", "FilterError", "StrategyError", "SwarmError"]
+from swarmnotes.dockerapi import EngineError
+
+__all__ = ["ClusterError", "EngineConnectionError", "FilterError", "StrategyError", "SwarmError"]
 
 
 class SwarmError(Exception):
@@ -24,6 +26,16 @@ class ClusterError(SwarmError):
     A Docker engine that cannot be reached, stays silent or answers
     something else than the Docker API is one too, with the sentence of
     :func:`swarmnotes.dockerapi.explain`.
+    """
+
+
+class EngineConnectionError(ClusterError, EngineError):
+    """An engine of the cluster could not be reached, stayed silent, or is not the Docker API.
+
+    ``str()`` is the sentence of :func:`swarmnotes.dockerapi.explain`;
+    ``__cause__`` is docker-py's error.  Also an
+    :class:`~swarmnotes.dockerapi.EngineError` (so a ``requests``
+    ConnectionError, as docker-py's own errors are).
     """
 
 

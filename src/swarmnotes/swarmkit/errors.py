@@ -9,6 +9,8 @@ dispatcher in-process); each names the engine and what went wrong.
 
 from __future__ import annotations
 
+from swarmnotes.dockerapi import EngineError
+
 __all__ = [
     "AgentError",
     "AgentNotStartedError",
@@ -80,9 +82,11 @@ class EngineLeftSwarmError(AgentError):
         self.reason = reason
 
 
-class EngineCallError(AgentError):
+class EngineCallError(AgentError, EngineError):
     """A call the node made to its engine got no answer: one sentence naming the engine.
 
     For example "swarm init: cannot reach the Docker engine at
-    unix:///tmp/nope.sock: no such socket".  ``__cause__`` is docker-py's error.
+    unix:///tmp/nope.sock: no such socket".  ``__cause__`` is docker-py's
+    error; being an :class:`~swarmnotes.dockerapi.EngineError` it is also a
+    ``requests`` ConnectionError, as docker-py's own error was.
     """

@@ -14,6 +14,6 @@ this module keeps its old import path.
 
 from __future__ import annotations
 
-from swarmnotes.swarm.errors import ClusterError
+from swarmnotes.swarm.errors import ClusterError, EngineConnectionError
 
-__all__ = ["ClusterError"]
+__all__ = ["ClusterError", "EngineConnectionError"]
