@@ -50,17 +50,18 @@ def configured_host() -> str | None:
     return os.environ.get("SWARMNOTES_DOCKER_HOST") or os.environ.get("DOCKER_HOST") or None
 
 
-def single_engine() -> ExternalEngine | LabEngine:
+def single_engine(timeout: float = CLIENT_TIMEOUT) -> ExternalEngine | LabEngine:
     """The engine a one-engine chapter runs on, with the base image on it.
 
     With ``DOCKER_HOST`` (or ``SWARMNOTES_DOCKER_HOST``) set, that engine; an
-    engine there that does not answer raises :class:`LabEngineError`.
+    engine there that does not answer within ``timeout`` seconds (each
+    request) raises :class:`LabEngineError`.
     """
     base_url = configured_host()
     if base_url is not None:
         engine = ExternalEngine(base_url)
-        with engine.api_client() as api:
-            with dockerapi.reported(base_url, CLIENT_TIMEOUT, LabEngineError):
+        with engine.api_client(timeout) as api:
+            with dockerapi.reported(base_url, timeout, LabEngineError):
                 ensure_base_image(api)
         return engine
     from swarmnotes.lab.lab import Lab  # the lab is only started when needed

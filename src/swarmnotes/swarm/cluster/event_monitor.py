@@ -404,8 +404,13 @@ class EventsMonitor:
         if ping is None:
             return  # not docker-py's client: nothing to ask
         timeout = getattr(self._cli, "timeout", None)
-        with dockerapi.reported(dockerapi.engine_url(self._cli), timeout):
-            ping()
+        url = dockerapi.engine_url(self._cli)
+        with dockerapi.reported(url, timeout):
+            answered = ping()
+        if answered is False:  # docker-py: the body was not "OK"
+            raise dockerapi.EngineError(
+                f"the Docker engine at {url} answered with something that is not the Docker API",
+                url, "not-docker")
 
     def _watch(self, run: _Run, interval: float) -> None:
         """While the stream is silent, ping the engine every ``interval``; cut a dead stream.
