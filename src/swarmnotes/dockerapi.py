@@ -132,6 +132,8 @@ def failure_kind(exc: BaseException) -> str | None:
         return "closed"
     if has(http.client.HTTPException, json.JSONDecodeError, requests.exceptions.InvalidJSONError):
         return "not-docker"
+    if has(requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError):
+        return "closed"  # the body ended early ("Response ended prematurely")
     if isinstance(exc, docker.errors.DockerException) and has(KeyError):
         return "not-docker"  # the version probe found JSON, but no ApiVersion in it
     if has(requests.exceptions.ConnectionError):
@@ -216,23 +218,45 @@ def reported(
 
 
 class APIClient(docker.APIClient):
-    """``docker.APIClient`` that remembers the address it was given (``engine_url``).
+    """``docker.APIClient`` that names its engine in every failure to answer.
 
-    Python: docker-py keeps only ``http+docker://localhost`` for a unix
-    socket; the sentences need the path the user typed.
+    It remembers the address it was given (``engine_url``: docker-py keeps
+    only ``http+docker://localhost`` for a unix socket), and each request
+    that gets no answer raises ``error_type`` (:class:`EngineError`, or a
+    package's subclass) with the sentence, from requests' error.  An answer
+    that is not JSON is found later, where docker-py decodes it: the
+    packages' own :func:`reported` blocks catch that.
     """
 
+    error_type: type[EngineError] = EngineError
+
     def __init__(self, base_url: str, **kwargs: Any) -> None:
-        super().__init__(base_url=base_url, **kwargs)
         self.engine_url: str = base_url
+        super().__init__(base_url=base_url, **kwargs)
+
+    def request(self, method: str | bytes, url: str | bytes,  # type: ignore[override]
+                *args: Any, **kwargs: Any) -> requests.Response:
+        try:
+            return super().request(method, url, *args, **kwargs)
+        except requests.exceptions.RequestException as exc:
+            timeout = kwargs.get("timeout", self.timeout)
+            bound = timeout if isinstance(timeout, int | float) else self.timeout
+            sentence = explain(self.engine_url, exc, bound)
+            if sentence is None:
+                raise
+            error = self.error_type(sentence)
+            error.addr, error.kind = self.engine_url, failure_kind(exc) or ""
+            raise error from exc
 
 
 class DockerClient(docker.DockerClient):
     """``docker.DockerClient`` on an :class:`APIClient`; also ``with client: ...``."""
 
+    api_class: type[APIClient] = APIClient
+
     def __init__(self, base_url: str, **kwargs: Any) -> None:
         # docker.DockerClient.__init__ does only this, with docker-py's APIClient.
-        self.api = APIClient(base_url=base_url, **kwargs)
+        self.api = self.api_class(base_url=base_url, **kwargs)
 
     @property
     def engine_url(self) -> str:

@@ -73,6 +73,12 @@ def _signal(pid: int, sig: signal.Signals) -> None:
         pass
 
 
+class APIClient(dockerapi.APIClient):
+    """The lab's ``docker.APIClient``: an engine that does not answer raises LabEngineError."""
+
+    error_type = LabEngineError
+
+
 class DockerClient(dockerapi.DockerClient):
     """A ``docker.DockerClient`` that also works as ``with engine.client() as c:``.
 
@@ -80,6 +86,8 @@ class DockerClient(dockerapi.DockerClient):
     closing its connections at the end of a block keeps tests and chapters tidy
     (:class:`swarmnotes.dockerapi.DockerClient` adds that, and the address).
     """
+
+    api_class = APIClient
 
 
 def bounded_client(base_url: str, timeout: float = CLIENT_TIMEOUT) -> DockerClient:
@@ -92,7 +100,7 @@ def bounded_client(base_url: str, timeout: float = CLIENT_TIMEOUT) -> DockerClie
 def bounded_api_client(base_url: str, timeout: float = CLIENT_TIMEOUT) -> docker.APIClient:
     """A ``docker.APIClient`` on ``base_url``, bounded as :func:`bounded_client`'s."""
     with dockerapi.reported(base_url, timeout, LabEngineError):
-        return dockerapi.APIClient(base_url=base_url, timeout=timeout, version=None)
+        return APIClient(base_url=base_url, timeout=timeout, version=None)
 
 
 @dataclass
