@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import benchjson
 
@@ -172,20 +173,17 @@ def via_events(url: str, bound: float, tmp: str) -> str:
         api.close()
 
 
-def via_lab_client(url: str, bound: float, tmp: str) -> str:
-    try:
-        bounded_client(url, timeout=bound).close()
-    except Exception as exc:
-        return str(exc)
-    raise AssertionError("a client for a bad endpoint")
+def via_lab(make: Callable[..., Any]) -> Callable[[str, float, str], str]:
+    """The lab's client factory ``make`` (it asks the engine for its API version)."""
 
+    def call(url: str, bound: float, tmp: str) -> str:
+        try:
+            make(url, timeout=bound).close()
+        except Exception as exc:
+            return str(exc)
+        raise AssertionError("a client for a bad endpoint")
 
-def via_lab_api_client(url: str, bound: float, tmp: str) -> str:
-    try:
-        bounded_api_client(url, timeout=bound).close()
-    except Exception as exc:
-        return str(exc)
-    raise AssertionError("a client for a bad endpoint")
+    return call
 
 
 def via_docker_host(url: str, bound: float, tmp: str) -> str:
@@ -211,8 +209,8 @@ ENTRY_POINTS: list[tuple[str, Callable[[str, float, str], str]]] = [
     ("classic Engine.connect", via_engine),
     ("classic Cluster.add_engine", via_cluster),
     ("EventsMonitor.start to ec", via_events),
-    ("lab engine.client()", via_lab_client),
-    ("lab engine.api_client()", via_lab_api_client),
+    ("lab engine.client()", via_lab(bounded_client)),
+    ("lab engine.api_client()", via_lab(bounded_api_client)),
     ("DOCKER_HOST single_engine()", via_docker_host),
 ]
 

@@ -15,8 +15,11 @@ Node; start it; on SIGINT stop it; log "node is ready" once it is; return
 level fatal, as logrus's ``Fatal`` does) otherwise.
 
 Go: v1.12.0's swarmd has no ``--advertise-remote-api`` flag (the NodeConfig
-field is there; the flag came later); this port has it. ``--listen-debug``
-(Go's pprof/expvar server) has no Python equivalent and is not offered.
+field is there; the flag came later); this port has it, and
+``--engine-timeout`` (seconds, default 10), the bound on each request to the
+engine: an engine that stays silent ends swarmd with one fatal line naming
+it. ``--listen-debug`` (Go's pprof/expvar server) has no Python equivalent
+and is not offered.
 """
 
 from __future__ import annotations
