@@ -6,7 +6,8 @@
 # scheduler's second attempt, the CLI) can catch "any swarm error" the way
 # Go tests ``err != nil``; under it one base per Go package (cluster,
 # filter, strategy), each with Go's text as ``str()``.  The sentinels are
-# subclasses declared next to the code that raises them.
+# subclasses declared next to the code that raises them, each setting
+# ``message`` to Go's text (see SwarmError).
 """
 
 from __future__ import annotations
@@ -17,7 +18,19 @@ __all__ = ["ClusterError", "EngineConnectionError", "FilterError", "StrategyErro
 
 
 class SwarmError(Exception):
-    """Any error of the classic Swarm port; ``str()`` is Go's error text."""
+    """Any error of the classic Swarm port; ``str()`` is Go's error text.
+
+    A sentinel (Go's ``var ErrX = errors.New("...")``) is a subclass that sets
+    ``message`` to Go's text: ``ErrX()`` carries it, ``ErrX("other")`` may
+    say more.  The one spelling of a Go error in the package.
+    """
+
+    message = ""
+
+    def __init__(self, *args: object) -> None:
+        if not args and self.message:
+            args = (self.message,)
+        super().__init__(*args)
 
 
 class ClusterError(SwarmError):

@@ -24,16 +24,24 @@ __all__ = [
 
 
 class SwarmKitError(Exception):
-    """Any error of the SwarmKit port."""
+    """Any error of the SwarmKit port.
+
+    A sentinel sets ``message`` to Go's text: ``ErrX()`` carries it,
+    ``ErrX("other")`` may say more (the same spelling as ``SwarmError``'s).
+    """
+
+    message = ""
+
+    def __init__(self, *args: object) -> None:
+        if not args and self.message:
+            args = (self.message,)
+        super().__init__(*args)
 
 
 class AgentError(SwarmKitError, RuntimeError):
     """Base class of the node's own errors; the no-argument form carries Go's text."""
 
     message = "agent: error"
-
-    def __init__(self, *args: object) -> None:
-        super().__init__(*(args or (self.message,)))
 
 
 class AgentStartedError(AgentError):

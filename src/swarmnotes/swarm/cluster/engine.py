@@ -171,7 +171,9 @@ def _is_connection_failure(err: BaseException) -> bool:
     # or a message containing "onnection refused" / "annot connect to the
     # docker engine endpoint".  Python: by the exception's type
     # (dockerapi.is_connection_failure: refused, no such socket, no answer
-    # within the timeout, a connection cut), never by its text.
+    # within the timeout, a connection cut), never by its text.  A call that
+    # timed out counts too: Go's timeout error matches neither text, but an
+    # engine that does not answer is not healthy.
     """
     return dockerapi.is_connection_failure(err)
 
@@ -231,7 +233,9 @@ class Engine:
 
         ``addr`` is ``host:port`` (TCP, as in Go), ``tcp://host:port`` or
         ``unix:///path`` (the lab's engines).  Fails within
-        ``request_timeout`` when the engine does not answer.
+        ``request_timeout`` when the engine does not answer, with
+        :class:`~swarmnotes.swarm.errors.EngineConnectionError` (a
+        ClusterError) whose text is one sentence naming the engine.
         """
         if self.addr.startswith("unix://"):
             base_url = self.addr

@@ -28,8 +28,7 @@ __all__ = ["ErrNoNodeAvailable", "Scheduler", "new"]
 class ErrNoNodeAvailable(SwarmError):
     """The filters accepted no node.  Go: scheduler.errNoNodeAvailable"""
 
-    def __init__(self, message: str = "No nodes available in the cluster") -> None:
-        super().__init__(message)
+    message = "No nodes available in the cluster"
 
 
 class Scheduler:

@@ -30,8 +30,7 @@ __all__ = ["ErrNotSupported", "Filter", "new", "list", "apply_filters", "list_al
 class ErrNotSupported(FilterError):
     """An unknown filter name was given to ``new``.  Go: filter.ErrNotSupported"""
 
-    def __init__(self, message: str = "filter not supported") -> None:
-        super().__init__(message)
+    message = "filter not supported"
 
 
 class Filter(Protocol):

@@ -12,8 +12,7 @@ __all__ = ["ErrNoHealthyNodeAvailable", "HealthFilter"]
 class ErrNoHealthyNodeAvailable(FilterError):
     """No node is healthy.  Go: filter.ErrNoHealthyNodeAvailable"""
 
-    def __init__(self, message: str = "No healthy node available in the cluster") -> None:
-        super().__init__(message)
+    message = "No healthy node available in the cluster"
 
 
 class HealthFilter:

@@ -20,10 +20,7 @@ __all__ = ["ErrNoNodeWithFreeSlotsAvailable", "SlotsFilter"]
 class ErrNoNodeWithFreeSlotsAvailable(FilterError):
     """Every node is at its ``containerslots``.  Go: filter.ErrNoNodeWithFreeSlotsAvailable"""
 
-    def __init__(
-        self, message: str = "No node with enough open slots available in the cluster"
-    ) -> None:
-        super().__init__(message)
+    message = "No node with enough open slots available in the cluster"
 
 # Python: int() accepts " 3", "3_0" and non-ASCII digits; Go's Atoi does not.
 _ATOI_RE = re.compile(r"[+-]?[0-9]+", re.ASCII)

@@ -21,15 +21,13 @@ __all__ = ["ErrNoResourcesAvailable", "ErrNotSupported", "PlacementStrategy", "n
 class ErrNotSupported(StrategyError):
     """An unknown strategy name.  Go: strategy.ErrNotSupported"""
 
-    def __init__(self, message: str = "strategy not supported") -> None:
-        super().__init__(message)
+    message = "strategy not supported"
 
 
 class ErrNoResourcesAvailable(StrategyError):
     """No node is big enough, or the input was empty.  Go: strategy.ErrNoResourcesAvailable"""
 
-    def __init__(self, message: str = "no resources available to schedule container") -> None:
-        super().__init__(message)
+    message = "no resources available to schedule container"
 
 
 class PlacementStrategy(Protocol):
