@@ -38,6 +38,14 @@ def victim(lab: Lab) -> Iterator[LabEngine]:
         remove_labelled(client)
 
 
+def dead(url: str) -> set[str]:
+    """What a call to a freshly killed dockerd may say: its socket file stays and refuses
+    connections; now and then (about one run in five here, cause not pinned down) the
+    first call instead sees a connection closed before the answer."""
+    return {f"cannot reach the Docker engine at {url}: connection refused",
+            f"the Docker engine at {url} closed the connection before it answered"}
+
+
 def wait_for(cond: Any, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not cond():
@@ -87,9 +95,7 @@ def test_engine_after_a_kill_says_so(lab: Lab, victim: LabEngine) -> None:
         with pytest.raises(EngineConnectionError) as info:
             engine.refresh_containers(True)
         assert time.monotonic() - start < 2.0 + SLACK
-        # A killed dockerd leaves its socket file: nobody listens on it.
-        assert str(info.value) == (f"cannot reach the Docker engine at {victim.base_url}: "
-                                   "connection refused")
+        assert str(info.value) in dead(victim.base_url)
         assert engine.err_msg() == str(info.value)
     finally:
         engine.disconnect()
@@ -184,6 +190,17 @@ def test_docker_py_error_is_the_cause(lab: Lab, victim: LabEngine) -> None:
     lab.kill_engine(VICTIM)
     with pytest.raises(LabEngineError) as info:
         victim.client(timeout=2.0)
-    assert str(info.value) == (f"cannot reach the Docker engine at {victim.base_url}: "
-                               "connection refused")
+    assert str(info.value) in dead(victim.base_url)
     assert isinstance(info.value.__cause__, docker.errors.DockerException)
+
+
+def test_chapter_helper_with_a_dead_engine(lab: Lab, victim: LabEngine) -> None:
+    """The scheduling chapters' snapshot of the lab says which engine is down."""
+    from swarmnotes.swarm.lab_nodes import lab_nodes
+
+    lab.kill_engine(VICTIM)
+    start = time.monotonic()
+    with pytest.raises(LabEngineError) as info:
+        lab_nodes(lab)
+    assert time.monotonic() - start < SLACK
+    assert str(info.value) in dead(victim.base_url)
