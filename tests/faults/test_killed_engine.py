@@ -40,7 +40,7 @@ def victim(lab: Lab) -> Iterator[LabEngine]:
 
 def dead(url: str) -> set[str]:
     """What a call to a freshly killed dockerd may say: its socket file stays and refuses
-    connections; now and then (about one run in five here, cause not pinned down) the
+    connections; now and then (seen here, cause not pinned down) the
     first call instead sees a connection closed before the answer."""
     return {f"cannot reach the Docker engine at {url}: connection refused",
             f"the Docker engine at {url} closed the connection before it answered"}
