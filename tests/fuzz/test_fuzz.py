@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import re
 
 import pytest
@@ -31,7 +32,9 @@ from swarmnotes.swarm.scheduler.filter import (
 from swarmnotes.swarm.scheduler.node import Node
 from swarmnotes.swarmkit import swarmd
 
-pytestmark = pytest.mark.timeout(120)
+# A hang fails the test: two minutes for the ci profile's 300 examples per
+# target (they take seconds), an hour for the long profile's 20,000.
+pytestmark = pytest.mark.timeout(3600 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 120)
 
 GO_EXPR_ERRORS = re.compile(
     r"One of operator ==, != is expected|Key '.*' is invalid|Value '.*' is invalid", re.S
