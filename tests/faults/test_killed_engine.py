@@ -88,17 +88,18 @@ def test_engine_after_a_kill_says_so(lab: Lab, victim: LabEngine) -> None:
     engine = Engine(victim.base_url, opts=EngineOpts(refresh_min_interval=60,
                                                      refresh_max_interval=60))
     engine.request_timeout = 2.0
-    engine.connect()
-    try:
-        lab.kill_engine(VICTIM)
-        start = time.monotonic()
-        with pytest.raises(EngineConnectionError) as info:
-            engine.refresh_containers(True)
-        assert time.monotonic() - start < 2.0 + SLACK
-        assert str(info.value) in dead(victim.base_url)
-        assert engine.err_msg() == str(info.value)
-    finally:
-        engine.disconnect()
+    with leak.check(timeout=10):  # the engine's monitor goroutines end with disconnect
+        engine.connect()
+        try:
+            lab.kill_engine(VICTIM)
+            start = time.monotonic()
+            with pytest.raises(EngineConnectionError) as info:
+                engine.refresh_containers(True)
+            assert time.monotonic() - start < 2.0 + SLACK
+            assert str(info.value) in dead(victim.base_url)
+            assert engine.err_msg() == str(info.value)
+        finally:
+            engine.disconnect()
 
 
 def test_events_monitor_loses_nothing_across_a_kill_and_restart(
@@ -200,7 +201,7 @@ def test_chapter_helper_with_a_dead_engine(lab: Lab, victim: LabEngine) -> None:
 
     lab.kill_engine(VICTIM)
     start = time.monotonic()
-    with pytest.raises(LabEngineError) as info:
+    with leak.check(timeout=5), pytest.raises(LabEngineError) as info:
         lab_nodes(lab)
     assert time.monotonic() - start < SLACK
     assert str(info.value) in dead(victim.base_url)
