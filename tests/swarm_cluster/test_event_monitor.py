@@ -83,7 +83,8 @@ def test_open_error_is_sent_without_blocking_start(tmp_path) -> None:
     monitor.start(ec)  # returns
     err = recv(ec, 5)
     assert isinstance(err, Exception)
-    assert str(err) == f"cannot reach the Docker engine at unix://{tmp_path}/none.sock: no such socket"
+    assert str(err) == (f"cannot reach the Docker engine at unix://{tmp_path}/none.sock: "
+                        "no such socket")
 
 
 def test_unrequested_end_is_eof_and_resume_loses_nothing(
