@@ -14,10 +14,17 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from swarmnotes.dockerapi import EngineError
+from swarmnotes.go.errors import GoError
 from swarmnotes.lab import MAX_ENGINES, Lab, LabError
 from swarmnotes.lab.lab import down as down_lab
 from swarmnotes.swarm.cli import manage
+from swarmnotes.swarm.errors import SwarmError
 from swarmnotes.swarmkit import swarmd
+from swarmnotes.swarmkit.errors import SwarmKitError
+
+# Every error the package raises on purpose: printed as one line, no traceback.
+PACKAGE_ERRORS = (LabError, SwarmError, SwarmKitError, GoError, EngineError)
 
 
 def _engine_count(text: str) -> int:
@@ -109,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except LabError as exc:
+    except PACKAGE_ERRORS as exc:
         print(f"swarmnotes: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -30,6 +30,7 @@ from swarmnotes.swarmkit.node import (
     AgentNotStartedError,
     AgentStartedError,
     AgentStoppedError,
+    EngineCallError,
     EngineLeftSwarmError,
     EngineUnreachableError,
     Node,
@@ -187,9 +188,12 @@ def test_unreachable_engine_closes_the_node_with_the_connection_error(
     n = failed_node(unreachable, state_dir)
     err = n.err(background())
     assert isinstance(err, requests.exceptions.ConnectionError)
+    assert isinstance(err, EngineCallError) and isinstance(err, AgentError)
+    assert str(err).startswith("swarm init: cannot reach the Docker engine at unix://")
+    assert str(err).endswith(": no such socket")
     assert not n.ready().closed  # it never registered: ready stays open
     assert n.state() == "closed"
-    assert repr(n) == "<Node nowhere manager: closed (ConnectionError)>"
+    assert repr(n) == "<Node nowhere manager: closed (EngineCallError)>"
 
 
 def test_the_nodes_error_is_one_object_for_err_stop_and_start(

@@ -13,12 +13,14 @@ from swarmnotes.go.chan import Send as Send
 from swarmnotes.go.chan import after as after
 from swarmnotes.go.chan import go as go
 from swarmnotes.go.chan import select as select
+from swarmnotes.go.errors import GoError as GoError
 from swarmnotes.go.leak import LeakError as LeakError
 from swarmnotes.go.sync import WaitGroup as WaitGroup
 
 __all__ = [
     "Chan",
     "ClosedChannelError",
+    "GoError",
     "LeakError",
     "Recv",
     "Send",

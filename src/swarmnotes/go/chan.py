@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from swarmnotes.go import timers
+from swarmnotes.go.errors import GoError
 from swarmnotes.go.proc import go
 
 __all__ = [
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 
-class ClosedChannelError(RuntimeError):
+class ClosedChannelError(GoError, RuntimeError):
     """A send on, or a close of, a closed channel (Go panics with the same text)."""
 
 

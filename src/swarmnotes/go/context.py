@@ -44,6 +44,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from swarmnotes.go import timers
 from swarmnotes.go.chan import Chan, Recv, go, select
+from swarmnotes.go.errors import GoError
 
 __all__ = [
     "CancelCtx",
@@ -93,11 +94,11 @@ class Context(Protocol):
 # Errors: two sentinel instances, compared with ``is`` (Go compares with ==).
 
 
-class CanceledError(Exception):
+class CanceledError(GoError):
     """The type of :data:`Canceled`."""
 
 
-class DeadlineExceededError(TimeoutError):
+class DeadlineExceededError(GoError, TimeoutError):
     """The type of :data:`DeadlineExceeded` (Go: Timeout() and Temporary() are true)."""
 
     def timeout(self) -> bool:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from swarmnotes.go import context
+from swarmnotes.go.errors import GoError
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -48,7 +49,7 @@ DEFAULT_CONNECT_TIMEOUT = 30.0
 """Seconds allowed for the TCP connect. Go: DefaultTransport's net.Dialer{Timeout: 30s}."""
 
 
-class URLError(OSError):
+class URLError(GoError, OSError):
     """A failed request: the operation, the URL and the cause. Go: ``*url.Error``.
 
     ``str()`` is Go's: ``Get "http://host:port/": <cause>``.
@@ -233,11 +234,11 @@ def _bound(limit: float | None, ctx: context.Context) -> float | None:
 
 
 # docker_events (docker-py glue with no Go original) lives in
-# swarmnotes/docker_api.py; chapter 04 imports it from here, so it is
+# swarmnotes/dockerapi.py; chapter 04 imports it from here, so it is
 # re-exported, lazily: swarmnotes.go does not import docker.
 def __getattr__(name: str) -> Any:
     if name == "docker_events":
-        from swarmnotes.docker_api import docker_events
+        from swarmnotes.dockerapi import docker_events
 
         return docker_events
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

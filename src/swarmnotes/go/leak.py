@@ -17,12 +17,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from swarmnotes.go.errors import GoError
 from swarmnotes.go.proc import goroutine_mark, live_goroutines
 
 __all__ = ["LeakError", "check", "goroutines"]
 
 
-class LeakError(AssertionError):
+class LeakError(GoError, AssertionError):
     """Goroutines started inside a :func:`check` block were still running.
 
     ``goroutines`` holds the threads; the message names each one.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from swarmnotes.lab.cleanup import LABEL, LABEL_FILTER, Registry, count_labelled, remove_labelled
 from swarmnotes.lab.engine import LabEngine
-from swarmnotes.lab.errors import CONTAINER_COMMAND, LabError, LabUnavailableError
+from swarmnotes.lab.errors import CONTAINER_COMMAND, LabEngineError, LabError, LabUnavailableError
 from swarmnotes.lab.external import ExternalEngine, single_engine
 from swarmnotes.lab.image import BASE_IMAGE, ensure_base_image
 from swarmnotes.lab.lab import DEFAULT_ENGINES, MAX_ENGINES, EngineStatus, Lab, down
@@ -31,6 +31,7 @@ __all__ = [
     "ExternalEngine",
     "Lab",
     "LabEngine",
+    "LabEngineError",
     "LabError",
     "LabUnavailableError",
     "Registry",

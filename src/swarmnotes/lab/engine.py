@@ -23,8 +23,9 @@ from pathlib import Path
 
 import docker
 
+from swarmnotes import dockerapi
 from swarmnotes.lab import host
-from swarmnotes.lab.errors import LabError
+from swarmnotes.lab.errors import LabEngineError, LabError
 
 # A unix socket path must fit in sockaddr_un.sun_path (108 bytes with the NUL).
 MAX_SOCKET_PATH = 107
@@ -35,6 +36,11 @@ EXEC_ROOT_BASE = Path("/run/swn")
 # dockerd waits up to 15 s for containers to stop; we allow a little more.
 STOP_TIMEOUT = 20.0
 START_TIMEOUT = 60.0
+
+# Bound on each request of the clients the lab hands out (connect and each
+# read). Longer than swarm's 10 s: importing the base image or removing a
+# busy container takes seconds on a loaded machine.
+CLIENT_TIMEOUT = 60.0
 
 
 def process_alive(pid: int) -> bool:
@@ -68,18 +74,34 @@ def _signal(pid: int, sig: signal.Signals) -> None:
         pass
 
 
-class DockerClient(docker.DockerClient):
+class APIClient(dockerapi.APIClient):
+    """The lab's ``docker.APIClient``: an engine that does not answer raises LabEngineError."""
+
+    error_type = LabEngineError
+
+
+class DockerClient(dockerapi.DockerClient):
     """A ``docker.DockerClient`` that also works as ``with engine.client() as c:``.
 
     Python: docker-py's APIClient is a context manager but DockerClient is not;
-    closing its connections at the end of a block keeps tests and chapters tidy.
+    closing its connections at the end of a block keeps tests and chapters tidy
+    (:class:`swarmnotes.dockerapi.DockerClient` adds that, and the address).
     """
 
-    def __enter__(self) -> DockerClient:
-        return self
+    api_class = APIClient
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+
+def bounded_client(base_url: str, timeout: float = CLIENT_TIMEOUT) -> DockerClient:
+    """A :class:`DockerClient` on ``base_url``, each request bounded; LabEngineError if silent."""
+    # docker-py asks the engine for its API version here (one bounded call).
+    with dockerapi.reported(base_url, timeout, LabEngineError):
+        return DockerClient(base_url=base_url, timeout=timeout, version=None)
+
+
+def bounded_api_client(base_url: str, timeout: float = CLIENT_TIMEOUT) -> docker.APIClient:
+    """A ``docker.APIClient`` on ``base_url``, bounded as :func:`bounded_client`'s."""
+    with dockerapi.reported(base_url, timeout, LabEngineError):
+        return APIClient(base_url=base_url, timeout=timeout, version=None)
 
 
 @dataclass
@@ -123,13 +145,17 @@ class LabEngine:
 
     # -- clients -----------------------------------------------------------
 
-    def client(self, timeout: int = 60) -> DockerClient:
-        """A docker-py client for this engine (the caller closes it)."""
-        return DockerClient(base_url=self.base_url, timeout=timeout)
+    def client(self, timeout: float = CLIENT_TIMEOUT) -> DockerClient:
+        """A docker-py client for this engine (the caller closes it).
 
-    def api_client(self, timeout: int = 60) -> docker.APIClient:
+        Every request is bounded by ``timeout`` seconds; an engine that does
+        not answer raises :class:`LabEngineError`, one sentence.
+        """
+        return bounded_client(self.base_url, timeout)
+
+    def api_client(self, timeout: float = CLIENT_TIMEOUT) -> docker.APIClient:
         """A low-level docker-py APIClient for this engine (the caller closes it)."""
-        return docker.APIClient(base_url=self.base_url, timeout=timeout)
+        return bounded_api_client(self.base_url, timeout)
 
     # -- process -----------------------------------------------------------
 
@@ -153,7 +179,7 @@ class LabEngine:
         if not self.socket.exists():
             return False
         try:
-            api = docker.APIClient(base_url=self.base_url, timeout=timeout, version="1.41")
+            api = dockerapi.api_client(self.base_url, timeout=timeout)
         except docker.errors.DockerException:
             return False
         try:

@@ -1,6 +1,11 @@
-"""The lab's exception types."""
+"""The lab's errors: :class:`LabError`, the one base; the engine that did not answer;
+and the machine that cannot run the lab at all."""
 
 from __future__ import annotations
+
+from swarmnotes.dockerapi import EngineError
+
+__all__ = ["CONTAINER_COMMAND", "LabEngineError", "LabError", "LabUnavailableError"]
 
 # What a reader who cannot run the lab here can run instead: the project's image
 # brings its own engines (see the README, "Running the book").
@@ -33,3 +38,11 @@ class LabUnavailableError(LabError):
         # IPython calls this hook, when an exception has it, instead of
         # formatting the traceback.
         return [f"{type(self).__name__}: {self}"]
+
+
+class LabEngineError(LabError, EngineError):
+    """A lab engine (or the one ``DOCKER_HOST`` names) could not be reached or did not answer.
+
+    ``str()`` is the sentence of :func:`swarmnotes.dockerapi.explain`, naming
+    the engine's address; ``__cause__`` is docker-py's error.
+    """

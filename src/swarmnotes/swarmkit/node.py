@@ -1,8 +1,9 @@
 """SwarmKit's ``agent.Node``: the lifecycle ``swarmd`` runs, driving a real engine.
 
 Ports moby/swarmkit v1.12.0 ``agent/node.go`` (``NodeConfig``, ``NewNode``,
-``Start``, ``run``, ``Stop``, ``Err``, ``Ready``) and the errors it uses from
-``agent/errors.go``. Semantics, branch by branch: ``shared/reference/
+``Start``, ``run``, ``Stop``, ``Err``, ``Ready``); the errors it uses from
+``agent/errors.go`` are in :mod:`swarmnotes.swarmkit.errors` (and importable
+from here). Semantics, branch by branch: ``shared/reference/
 swarmkit-node-v1.12.md``; swarm timings: ``shared/reference/docker-events.md``.
 
 A Node has four channels that are only ever closed, never sent on, and one
@@ -55,19 +56,32 @@ from typing import Any
 
 import docker
 
+from swarmnotes import dockerapi
 from swarmnotes.go.chan import Chan, Recv, after, go, select
 from swarmnotes.go.context import Canceled, Context, with_cancel
+from swarmnotes.swarmkit.errors import (
+    AgentError,
+    AgentNotStartedError,
+    AgentStartedError,
+    AgentStoppedError,
+    EngineCallError,
+    EngineLeftSwarmError,
+    EngineUnreachableError,
+    SwarmKitError,
+)
 
 __all__ = [
     "AgentError",
     "AgentNotStartedError",
     "AgentStartedError",
     "AgentStoppedError",
+    "EngineCallError",
     "EngineLeftSwarmError",
     "EngineUnreachableError",
     "LEAVE_TIMEOUT",
     "Node",
     "NodeConfig",
+    "SwarmKitError",
 ]
 
 # Go: const stateFilename
@@ -86,65 +100,6 @@ CALL_TIMEOUT = 30.0
 # How often `run` asks the engine whether its node is ready yet. The engine's
 # transitions (pending, control available, active) are ~0.5 s apart.
 READY_POLL = 0.05
-
-
-# ---------------------------------------------------------------------------
-# Errors (Go: agent/errors.go at v1.12.0)
-
-
-class AgentError(RuntimeError):
-    """Base class of the node's own errors; the no-argument form carries Go's text."""
-
-    message = "agent: error"
-
-    def __init__(self, *args: object) -> None:
-        super().__init__(*(args or (self.message,)))
-
-
-class AgentStartedError(AgentError):
-    """Start on a node that already runs. Go: ``errAgentStarted``."""
-
-    message = "agent: already started"
-
-
-class AgentNotStartedError(AgentError):
-    """Stop on a node that was never started. Go: ``errAgentNotStarted``."""
-
-    message = "agent: not started"
-
-
-class AgentStoppedError(AgentError):
-    """Start on a node that was stopped (or closed cleanly). Go: ``errAgentStopped``."""
-
-    message = "agent: stopped"
-
-
-class EngineUnreachableError(AgentError):
-    """The engine missed ``election_tick`` heartbeats in a row.
-
-    Go has no such error: its agent keeps retrying its session forever.
-    Python: the node lives inside the engine, so an engine that stays
-    unreachable ends the node. ``__cause__`` is the last failed call.
-    """
-
-    def __init__(self, misses: int = 0, last: BaseException | None = None) -> None:
-        super().__init__(f"engine unreachable: {misses} heartbeats missed"
-                         + (f": {last}" if last is not None else ""))
-        self.misses = misses
-
-
-class EngineLeftSwarmError(AgentError):
-    """The engine's swarm node left the states a live node has (pending, active).
-
-    ``state`` is the engine's LocalNodeState (``inactive`` after someone ran
-    ``docker swarm leave``; ``error`` or ``locked``); ``reason`` is the
-    engine's ``Swarm.Error``.
-    """
-
-    def __init__(self, state: str = "inactive", reason: str = "") -> None:
-        super().__init__(f"engine's swarm node is {state}" + (f": {reason}" if reason else ""))
-        self.state = state
-        self.reason = reason
 
 
 # ---------------------------------------------------------------------------
@@ -240,6 +195,35 @@ def _wait_call(call: Chan, seconds: float) -> tuple[Any, BaseException | None]:
         return None, TimeoutError(f"the engine did not answer within {seconds:g}s")
     value, exc = answer
     return value, exc
+
+
+def _silent(executor: docker.DockerClient, seconds: float) -> str:
+    """The sentence for an engine that has not answered for ``seconds``."""
+    return (f"the Docker engine at {dockerapi.engine_url(executor)} accepted the "
+            f"connection but did not answer within {seconds:g} s")
+
+
+def _engine_failure(
+    executor: docker.DockerClient, what: str, exc: BaseException, waited: float = CALL_TIMEOUT
+) -> BaseException:
+    """``exc``, raised by the engine call ``what``, as the node's error.
+
+    A failure to answer (no such socket, refused, silent, not the Docker
+    API) becomes :class:`EngineCallError`, one sentence naming the engine;
+    an answer of the engine (docker's APIError: "already part of a swarm")
+    stays as it is.
+    """
+    if isinstance(exc, TimeoutError) and not isinstance(exc, dockerapi.EngineError):
+        sentence: str | None = _silent(executor, waited)  # our own bound passed
+    else:
+        timeout = getattr(getattr(executor, "api", None), "timeout", None)
+        sentence = dockerapi.explain(dockerapi.engine_url(executor), exc, timeout)
+    if sentence is None:
+        return exc
+    error = EngineCallError(f"{what}: {sentence}")
+    error.addr, error.kind = dockerapi.engine_url(executor), dockerapi.failure_kind(exc) or ""
+    error.__cause__ = exc
+    return error
 
 
 # ---------------------------------------------------------------------------
@@ -499,6 +483,7 @@ class Node:
         advertise = _advertise_addr(cfg)
         if cfg.join_addr is None:
             self._role = "manager"  # Go: bootstrapCA writes a manager certificate
+            what = "swarm init"
             call = _engine_call("swarm.init", lambda: executor.swarm.init(
                 advertise_addr=advertise, listen_addr=listen,
                 force_new_cluster=cfg.force_new_cluster,
@@ -506,15 +491,19 @@ class Node:
                 external_cas=list(cfg.external_cas) or None))
         else:
             join_addr = cfg.join_addr
+            what = "swarm join"
             call = _engine_call("swarm.join", lambda: executor.swarm.join(
                 remote_addrs=[join_addr], join_token=cfg.join_token or "",
                 listen_addr=listen, advertise_addr=advertise))
-        index, answer, _ = select(Recv(call), Recv(ctx.done()))
+        # Python: bounded here too, whatever timeout the executor's client has.
+        index, answer, _ = select(Recv(call), Recv(ctx.done()), Recv(after(CALL_TIMEOUT)))
         if index == 0:
             _, exc = answer
             if exc is not None:
-                raise exc
+                raise _engine_failure(executor, what, exc)
             return
+        if index == 2:
+            raise _engine_failure(executor, what, TimeoutError())
         # Python: the engine call cannot be canceled; let it finish, then undo it.
         _, exc = _wait_call(call, CALL_TIMEOUT)
         if exc is None:
@@ -545,13 +534,14 @@ class Node:
             if index == 2:
                 # No answer within a heartbeat: a miss; keep waiting for the same call.
                 misses += 1
-                last = TimeoutError(f"info: no answer within {tick:g}s")
+                last = dockerapi.EngineError(_silent(executor, tick),
+                                             dockerapi.engine_url(executor), "silent")
             else:
                 call = None
                 info, exc = answer
                 if exc is not None:
                     misses += 1
-                    last = exc
+                    last = _engine_failure(executor, "info", exc)
                 else:
                     misses = 0
                     failure = self._observe(info)
@@ -599,4 +589,4 @@ class Node:
         call = _engine_call("swarm.leave", lambda: executor.swarm.leave(force=True))
         _, exc = _wait_call(call, LEAVE_TIMEOUT)
         if exc is not None:
-            raise exc
+            raise _engine_failure(executor, "swarm leave", exc, LEAVE_TIMEOUT)

@@ -15,8 +15,11 @@ Node; start it; on SIGINT stop it; log "node is ready" once it is; return
 level fatal, as logrus's ``Fatal`` does) otherwise.
 
 Go: v1.12.0's swarmd has no ``--advertise-remote-api`` flag (the NodeConfig
-field is there; the flag came later); this port has it. ``--listen-debug``
-(Go's pprof/expvar server) has no Python equivalent and is not offered.
+field is there; the flag came later); this port has it, and
+``--engine-timeout`` (seconds, default 10), the bound on each request to the
+engine: an engine that stays silent ends swarmd with one fatal line naming
+it. ``--listen-debug`` (Go's pprof/expvar server) has no Python equivalent
+and is not offered.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from typing import Any
 import docker
 from docker.utils import parse_host
 
+from swarmnotes import dockerapi
 from swarmnotes.go.chan import Chan, Recv, Send, go, select
 from swarmnotes.go.context import background, with_cancel
 from swarmnotes.swarmkit.node import Node, NodeConfig
@@ -46,6 +50,11 @@ __all__ = ["build_parser", "main"]
 # swarmd still starts and the node reports the failure. Python: fall back to
 # API 1.24, the API of Docker 1.12, the release SwarmKit v1.12 shipped in.
 FALLBACK_API_VERSION = "1.24"
+
+# Bound, in seconds, on each request to the engine (--engine-timeout). Go's
+# engine-api client gets an http.Client from swarmd's executor; this port's
+# docker-py client gets this bound on its connect and on each read.
+ENGINE_TIMEOUT = dockerapi.REQUEST_TIMEOUT
 
 LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING,
               "error": logging.ERROR, "fatal": logging.CRITICAL, "panic": logging.CRITICAL}
@@ -77,6 +86,16 @@ def _tick(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if not 1 <= value < 2**32:
         raise argparse.ArgumentTypeError(f"must be from 1 to {2**32 - 1}, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 86400:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 86400, got {text}")
     return value
 
 
@@ -120,6 +139,9 @@ def build_parser(prog: str = "swarmd") -> argparse.ArgumentParser:
                    help="Specifies the secret token required to join the cluster")
     p.add_argument("--engine-addr", type=_engine_addr, default="unix:///var/run/docker.sock",
                    help="Address of engine instance of agent.")
+    p.add_argument("--engine-timeout", type=_seconds, default=ENGINE_TIMEOUT, metavar="SECONDS",
+                   help="Bound on each request to the engine (default "
+                        f"{ENGINE_TIMEOUT:g}; not in Go's swarmd)")
     p.add_argument("--hostname", default="", help="Override reported agent hostname")
     p.add_argument("--listen-remote-api", type=_host_port, default="0.0.0.0:4242",
                    help="Listen address for remote API")
@@ -143,11 +165,21 @@ def build_parser(prog: str = "swarmd") -> argparse.ArgumentParser:
     return p
 
 
-def _engine_client(addr: str) -> docker.DockerClient:
+def _engine_client(addr: str, timeout: float = ENGINE_TIMEOUT) -> docker.DockerClient:
+    """A client for the engine at ``addr``, every request bounded by ``timeout``.
+
+    Asks the engine for its API version. An engine that is not there at all
+    still gets a client (with the fallback version), so the node reports the
+    failure, as in Go; one that is there but does not answer, or answers
+    something else, raises :class:`~swarmnotes.dockerapi.EngineError`:
+    asking it again would only wait as long once more.
+    """
     try:
-        return docker.DockerClient(base_url=addr)
-    except docker.errors.DockerException:
-        return docker.DockerClient(base_url=addr, version=FALLBACK_API_VERSION)
+        return dockerapi.docker_client(addr, timeout, version=None)
+    except dockerapi.EngineError as exc:
+        if exc.kind != "unreachable":
+            raise
+        return dockerapi.docker_client(addr, timeout, version=FALLBACK_API_VERSION)
 
 
 def _warn_listen_host(addr: str) -> None:
@@ -209,7 +241,7 @@ def _run(args: argparse.Namespace) -> int:
                 state_dir=args.state_dir,
                 join_token=args.join_token or None,
                 external_cas=tuple(args.external_ca),
-                executor=_engine_client(args.engine_addr),
+                executor=_engine_client(args.engine_addr, args.engine_timeout),
                 heartbeat_tick=args.heartbeat_tick,
                 election_tick=args.election_tick,
             ))

@@ -69,14 +69,15 @@ def test_health_indicator_and_failure_count() -> None:
     # Go: TestEngineFailureCount / TestHealthINdicator
     e = Engine("addr", opts=EngineOpts(failure_retry=3))
     e._set_state(STATE_HEALTHY)
-    refused = requests.exceptions.ConnectionError("Connection refused")
+    # docker-py's shape: requests' ConnectionError wrapping the OS error.
+    refused = requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
     indicators = []
     for _ in range(3):
         indicators.append(e.health_indicator())
         e.check_connection_err(refused)
     assert indicators == [100, 67, 34]
     assert (e.status(), e.health_indicator()) == ("Unhealthy", 0)
-    assert e.err_msg() == "Connection refused"
+    assert e.err_msg() == "cannot reach the Docker engine at tcp://addr: connection refused"
     e.check_connection_err(None)
     assert (e.status(), e.health_indicator(), e.err_msg()) == ("Healthy", 100, "")
 
@@ -86,8 +87,13 @@ def test_other_errors_are_ignored() -> None:
     e._set_state(STATE_HEALTHY)
     e.check_connection_err(ValueError("No such container: x"))
     assert e._get_failure_count() == 0 and e.health_indicator() == 100
+    # Recognised by type, never by text: Go's words in some other error do not count.
     e.check_connection_err(RuntimeError("Cannot connect to the docker engine endpoint"))
+    assert e._get_failure_count() == 0
+    e.check_connection_err(requests.exceptions.ReadTimeout("Read timed out."))
     assert e._get_failure_count() == 1
+    assert e.err_msg() == (
+        "the Docker engine at tcp://addr accepted the connection but did not answer within 10 s")
 
 
 def test_swarm_events_are_emitted() -> None:

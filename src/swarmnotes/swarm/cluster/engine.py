@@ -39,12 +39,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import docker
-import requests
 
+from swarmnotes import dockerapi
 from swarmnotes.go.chan import Chan, Recv, go, select
 from swarmnotes.swarm.cluster.container import Container, Containers
 from swarmnotes.swarm.cluster.delayer import Delayer
-from swarmnotes.swarm.cluster.errors import ClusterError
+from swarmnotes.swarm.cluster.errors import ClusterError, EngineConnectionError
 from swarmnotes.swarm.cluster.event_monitor import EventsMonitor
 from swarmnotes.swarm.cluster.events import Event, EventHandler, call_handler
 from swarmnotes.swarm.cluster.image import Image
@@ -63,7 +63,7 @@ __all__ = [
 log = logging.getLogger("swarmnotes.swarm.cluster")
 
 # Timeout for requests sent to the engine, seconds.  Go: requestTimeout
-REQUEST_TIMEOUT = 10.0
+REQUEST_TIMEOUT = dockerapi.REQUEST_TIMEOUT
 # A clock skew below this between swarm and the engine is ignored.  Go: thresholdTime
 THRESHOLD_TIME = 2.0
 # Go: minSupportedVersion
@@ -169,14 +169,13 @@ def _is_connection_failure(err: BaseException) -> bool:
 
     # Go: dockerclient.ErrConnectionRefused, engine-api's ErrConnectionFailed,
     # or a message containing "onnection refused" / "annot connect to the
-    # docker engine endpoint".  Python: docker-py raises requests'
-    # ConnectionError (refused, no such socket, connect timeout): that is
-    # engine-api's ErrConnectionFailed.
+    # docker engine endpoint".  Python: by the exception's type
+    # (dockerapi.is_connection_failure: refused, no such socket, no answer
+    # within the timeout, a connection cut), never by its text.  A call that
+    # timed out counts too: Go's timeout error matches neither text, but an
+    # engine that does not answer is not healthy.
     """
-    if isinstance(err, requests.exceptions.ConnectionError):
-        return True
-    text = str(err)
-    return "onnection refused" in text or "annot connect to the docker engine endpoint" in text
+    return dockerapi.is_connection_failure(err)
 
 
 class Engine:
@@ -234,7 +233,9 @@ class Engine:
 
         ``addr`` is ``host:port`` (TCP, as in Go), ``tcp://host:port`` or
         ``unix:///path`` (the lab's engines).  Fails within
-        ``request_timeout`` when the engine does not answer.
+        ``request_timeout`` when the engine does not answer, with
+        :class:`~swarmnotes.swarm.errors.EngineConnectionError` (a
+        ClusterError) whose text is one sentence naming the engine.
         """
         if self.addr.startswith("unix://"):
             base_url = self.addr
@@ -251,15 +252,30 @@ class Engine:
             base_url = "tcp://" + hostport
         tls: Any = tls_config if tls_config is not None else False
         try:
-            api_client = docker.APIClient(
-                base_url=base_url, timeout=self.request_timeout, tls=tls
+            # Go: the engine-api client pins its version from the engine's
+            # later (_update_specs); docker-py asks the engine for it while it
+            # builds the client ("auto"), so an unreachable engine fails here.
+            api_client = dockerapi.api_client(
+                base_url, timeout=self.request_timeout, version=None, tls=tls
             )
-        except docker.errors.DockerException as exc:
-            # docker-py asks the engine for its API version while it builds
-            # the client: an unreachable engine fails here.
+        except dockerapi.EngineError as exc:
             self.check_connection_err(exc)
+            raise self._engine_error(exc) from exc.__cause__
+        except docker.errors.DockerException as exc:
             raise ClusterError(str(exc)) from exc
         self.connect_with_client(api_client)
+
+    def _engine_error(self, err: BaseException) -> EngineConnectionError:
+        """The one error for an engine that did not answer, naming ``addr`` (this engine)."""
+        timeout = getattr(self._api_client, "timeout", self.request_timeout)
+        sentence = dockerapi.explain(self._base_url(), err, timeout) or str(err)
+        error = EngineConnectionError(sentence)
+        error.addr, error.kind = self._base_url(), dockerapi.failure_kind(err) or ""
+        return error
+
+    def _base_url(self) -> str:
+        """``addr`` as a URL (``tcp://host:port`` for Go's bare ``host:port``)."""
+        return self.addr if "://" in self.addr else "tcp://" + self.addr
 
     def connect_with_client(self, api_client: Any) -> None:
         """Use ``api_client`` (a ``docker.APIClient``) for this engine.  Go: ConnectWithClient
@@ -321,6 +337,9 @@ class Engine:
             result = fn(*args, **kwargs)
         except Exception as err:
             self.check_connection_err(err)
+            if dockerapi.failure_kind(err) is not None:
+                # Python: one sentence naming the engine instead of urllib3's words.
+                raise self._engine_error(err) from err
             raise
         self.check_connection_err(None)
         return result
@@ -435,7 +454,8 @@ class Engine:
             return
         if _is_connection_failure(err):
             self._inc_failure_count()
-            self._set_err_msg(str(err))
+            timeout = getattr(self._api_client, "timeout", self.request_timeout)
+            self._set_err_msg(dockerapi.explain(self._base_url(), err, timeout) or str(err))
 
     # -- specs --------------------------------------------------------------------
 

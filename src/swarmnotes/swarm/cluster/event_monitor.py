@@ -36,6 +36,19 @@ what was measured on dockerd 20.10 (``reference/docker-events.md``):
    ring reaches back far enough and the resumed stream misses nothing.  If
    not, dockerd restarted (the ring does not survive a restart) or more than
    256 events went by, and events may be lost.
+5. **A silent connection is noticed.**  docker-py reads the stream with no
+   timeout (a quiet engine may send nothing for hours), so a connection to an
+   engine that went away without closing it would be read forever.  Before
+   each run the monitor pings the engine (bounded by the client's timeout),
+   and while a run's stream has been silent for ``liveness`` seconds
+   (:data:`LIVENESS_INTERVAL`) it pings again; an engine that does not
+   answer ends the run with one sentence naming it
+   (:class:`~swarmnotes.dockerapi.EngineError`), and the next ``start``
+   resumes with ``since``: nothing is lost.
+
+:meth:`EventsMonitor.statistics` is a frozen snapshot of what the monitor
+has done (messages received, delivered, duplicates dropped, resyncs, the
+deepest read-ahead, runs, and a short history of each run's start and end).
 
 :class:`LegacyEventsMonitor` is v1.2.5 as it was, unbuffered hand-off and
 all, so that the chapter can show the difference.
@@ -49,13 +62,27 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import urllib3
 
-from swarmnotes.go.chan import Chan, Recv, go, select
+from swarmnotes import dockerapi
+from swarmnotes.go.chan import Chan, Recv, after, go, select
 
-__all__ = ["EventsMonitor", "LegacyEventsMonitor", "format_since"]
+__all__ = [
+    "LIVENESS_INTERVAL",
+    "EventsMonitor",
+    "LegacyEventsMonitor",
+    "MonitorStatistics",
+    "format_since",
+]
+
+# Seconds a stream may stay silent before the monitor asks whether the engine
+# is still there (a ping, bounded by the client's own timeout).  A quiet
+# engine costs one ping per interval; a vanished one is noticed within
+# LIVENESS_INTERVAL plus the ping's timeout.
+LIVENESS_INTERVAL = 30.0
 
 log = logging.getLogger("swarmnotes.swarm.cluster")
 
@@ -128,6 +155,33 @@ class _Backlog:
         return len(self._items)
 
 
+@dataclass(frozen=True)
+class MonitorStatistics:
+    """What an :class:`EventsMonitor` has done, at one moment (a frozen copy)."""
+
+    runs: int = 0  # calls of start()
+    received: int = 0  # messages read from the daemon, over all runs
+    delivered: int = 0  # messages handed to the handler, over all runs
+    duplicates_dropped: int = 0  # boundary duplicates dropped on resume
+    resyncs: int = 0  # times on_resync was called
+    max_read_ahead: int = 0  # the most messages ever read but not yet delivered
+    silent_ends: int = 0  # runs ended because the engine stopped answering
+    # Each run's start and end: (time.monotonic(), text), the last 200.
+    history: tuple[tuple[float, str], ...] = ()
+
+
+@dataclass
+class _Counters:
+    """The monitor's own, mutable counts (under its lock); statistics() copies them."""
+
+    received: int = 0
+    delivered: int = 0
+    duplicates_dropped: int = 0
+    resyncs: int = 0
+    max_read_ahead: int = 0
+    silent_ends: int = 0
+
+
 class _Run:
     """One ``start``: its stream, backlog, stop channel and what it has seen."""
 
@@ -137,6 +191,9 @@ class _Run:
         self.stopped = False  # set (under the monitor's lock) before stop_chan closes
         self.stream: Any = None  # docker-py CancellableStream, once open
         self.backlog = _Backlog()
+        self.decoded = Chan()  # closed when the decoder has finished
+        self.chunks = 0  # chunks read so far: the liveness watch compares it
+        self.dead: BaseException | None = None  # why the liveness watch cut the stream
         # Resume bookkeeping: drop replayed copies of the boundary (the last
         # event delivered before this run); resync first if it was gone.
         self.check_boundary = False
@@ -187,7 +244,8 @@ class EventsMonitor:
     asked for; docker-py cannot tell that end from a daemon that died first,
     so ``until`` is for replays of the past); ``on_resync()`` is called in
     the consumer, before any further message, when a resumed stream may have
-    missed events.
+    missed events; ``liveness``, the seconds of silence after which the
+    engine is pinged (None: never; the ping before each run stays).
 
     ``start`` on a running monitor stops the current run first, so two
     streams never feed one handler.  ``stop`` is idempotent and a no-op
@@ -203,8 +261,12 @@ class EventsMonitor:
         until: str | None = None,
         filters: dict[str, Any] | None = None,
         on_resync: Callable[[], Any] | None = None,
+        liveness: float | None = LIVENESS_INTERVAL,
     ) -> None:
+        if liveness is not None and not liveness > 0:
+            raise ValueError(f"liveness must be a number of seconds > 0 or None, got {liveness!r}")
         self._cli = cli
+        self._liveness = liveness
         self._handler = handler
         self._since = since
         self._until = until
@@ -220,16 +282,49 @@ class EventsMonitor:
         # messages delivered with that very timeNano (the inclusive boundary).
         self._last_time_nano: int | None = None
         self._at_last: list[dict[str, Any]] = []
-        self.received = 0  # messages read from the daemon, over all runs
-        self.delivered = 0  # messages handed to the handler, over all runs
-        self.duplicates_dropped = 0  # boundary duplicates dropped on resume
-        self.resyncs = 0  # times on_resync was called
-        self.max_read_ahead = 0  # the most messages ever read but not yet delivered
-        # What happened, for tests and the chapter: (time.monotonic(), text).
-        self.history: deque[tuple[float, str]] = deque(maxlen=200)
+        self._counts = _Counters()
+        self._history: deque[tuple[float, str]] = deque(maxlen=200)
 
     def _note(self, run: _Run, text: str) -> None:
-        self.history.append((time.monotonic(), f"run {run.number}: {text}"))
+        self._history.append((time.monotonic(), f"run {run.number}: {text}"))
+
+    # -- what it has done ------------------------------------------------------
+
+    def statistics(self) -> MonitorStatistics:
+        """A frozen snapshot of the counts and the recent history."""
+        with self._lock:
+            c = self._counts
+            return MonitorStatistics(
+                runs=self._runs, received=c.received, delivered=c.delivered,
+                duplicates_dropped=c.duplicates_dropped, resyncs=c.resyncs,
+                max_read_ahead=c.max_read_ahead, silent_ends=c.silent_ends,
+                history=tuple(self._history),
+            )
+
+    # The counts under their old names, read-only: statistics() is the API.
+    @property
+    def received(self) -> int:
+        return self._counts.received
+
+    @property
+    def delivered(self) -> int:
+        return self._counts.delivered
+
+    @property
+    def duplicates_dropped(self) -> int:
+        return self._counts.duplicates_dropped
+
+    @property
+    def resyncs(self) -> int:
+        return self._counts.resyncs
+
+    @property
+    def max_read_ahead(self) -> int:
+        return self._counts.max_read_ahead
+
+    @property
+    def history(self) -> tuple[tuple[float, str], ...]:
+        return tuple(self._history)
 
     # -- the resume point ------------------------------------------------------
 
@@ -271,6 +366,9 @@ class EventsMonitor:
         self._note(run, f"start since={since}")
 
         try:
+            # Python only: is the engine there at all?  docker-py opens the
+            # stream with no timeout, so ask first with a bounded call.
+            self._ping()
             if boundary is not None:
                 # Python only: does the daemon still have the boundary event?
                 probe = self._cli.events(
@@ -297,6 +395,45 @@ class EventsMonitor:
             run.close_stream()
         go(self._decode, run)
         go(self._consume, run, ec)
+        if self._liveness is not None:
+            go(self._watch, run, self._liveness)
+
+    def _ping(self) -> None:
+        """Ask the engine for ``/_ping``, bounded by the client's timeout; raise the sentence."""
+        ping = getattr(self._cli, "ping", None)
+        if ping is None:
+            return  # not docker-py's client: nothing to ask
+        timeout = getattr(self._cli, "timeout", None)
+        url = dockerapi.engine_url(self._cli)
+        with dockerapi.reported(url, timeout):
+            answered = ping()
+        if answered is False:  # docker-py: the body was not "OK"
+            raise dockerapi.EngineError(
+                f"the Docker engine at {url} answered with something that is not the Docker API",
+                url, "not-docker")
+
+    def _watch(self, run: _Run, interval: float) -> None:
+        """While the stream is silent, ping the engine every ``interval``; cut a dead stream.
+
+        Ends with the run (the decoder closes ``decoded``).  An engine that
+        does not answer the ping ends the run with the ping's sentence.
+        """
+        seen = -1
+        while True:
+            index, _, _ = select(Recv(run.decoded), Recv(after(interval)))
+            if index == 0:
+                return
+            if run.chunks != seen:
+                seen = run.chunks  # data came: the connection is alive
+                continue
+            try:
+                self._ping()
+            except Exception as err:
+                with self._lock:
+                    self._counts.silent_ends += 1
+                run.dead = err
+                run.close_stream()
+                return
 
     def stop(self) -> None:
         """End the current run; its consumer sends ``None`` on ``ec``.  Go: (*EventsMonitor).Stop
@@ -332,6 +469,7 @@ class EventsMonitor:
         pending = b""
         try:
             for chunk in _chunks(run.stream):
+                run.chunks += 1
                 pending += chunk
                 if b"\n" not in chunk:
                     continue
@@ -341,10 +479,11 @@ class EventsMonitor:
                 if messages:
                     run.backlog.put_many(messages)
                     with self._lock:
-                        self.received += len(messages)
-                        ahead = self.received - self.delivered
-                        if ahead > self.max_read_ahead:
-                            self.max_read_ahead = ahead
+                        counts = self._counts
+                        counts.received += len(messages)
+                        ahead = counts.received - counts.delivered
+                        if ahead > counts.max_read_ahead:
+                            counts.max_read_ahead = ahead
             # docker-py ends the iterator silently on every kind of end.
             if pending.strip():
                 end = EOFError("unexpected EOF")  # Go: io.ErrUnexpectedEOF
@@ -354,7 +493,10 @@ class EventsMonitor:
                 end = EOFError("EOF")  # Go: io.EOF
         except Exception as err:  # a broken body: docker-py errors, bad JSON
             end = None if run.stopped else err
+        if run.dead is not None and not run.stopped:
+            end = run.dead  # the liveness watch cut a silent stream
         run.backlog.finish(end)
+        run.decoded.close()
 
     def _consume(self, run: _Run, ec: Chan) -> None:
         """Hand each message to the handler; report the end on ``ec``."""
@@ -382,7 +524,7 @@ class EventsMonitor:
                         if run.check_boundary:
                             # `since` is inclusive: the daemon sends the boundary again.
                             if self._is_boundary_duplicate(msg):
-                                self.duplicates_dropped += 1
+                                self._counts.duplicates_dropped += 1
                                 continue
                             run.check_boundary = False
                         # The resume point moves before the handler runs: a
@@ -393,7 +535,7 @@ class EventsMonitor:
                             self._at_last = [msg]
                         else:
                             self._at_last.append(msg)
-                        self.delivered += 1
+                        self._counts.delivered += 1
                         try:
                             self._handler(msg)
                         except Exception as err:  # Go: if err := em.handler(msg); err != nil
@@ -411,7 +553,7 @@ class EventsMonitor:
         return False
 
     def _resync(self) -> None:
-        self.resyncs += 1
+        self._counts.resyncs += 1
         log.info("events monitor: resuming cannot prove no event was lost; resyncing")
         if self._on_resync is not None:
             self._on_resync()

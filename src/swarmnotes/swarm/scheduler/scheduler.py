@@ -17,18 +17,18 @@ import threading
 from types import TracebackType
 
 from swarmnotes.swarm.config import ContainerConfig
-from swarmnotes.swarm.scheduler.filter import Filter, FilterError, apply_filters
+from swarmnotes.swarm.errors import SwarmError
+from swarmnotes.swarm.scheduler.filter import Filter, apply_filters
 from swarmnotes.swarm.scheduler.node import Node
-from swarmnotes.swarm.scheduler.strategy import PlacementStrategy, StrategyError
+from swarmnotes.swarm.scheduler.strategy import PlacementStrategy
 
 __all__ = ["ErrNoNodeAvailable", "Scheduler", "new"]
 
 
-class ErrNoNodeAvailable(Exception):
+class ErrNoNodeAvailable(SwarmError):
     """The filters accepted no node.  Go: scheduler.errNoNodeAvailable"""
 
-    def __init__(self, message: str = "No nodes available in the cluster") -> None:
-        super().__init__(message)
+    message = "No nodes available in the cluster"
 
 
 class Scheduler:
@@ -52,7 +52,7 @@ class Scheduler:
         """
         try:
             return self._select_nodes_for_container(nodes, config, True)
-        except (FilterError, StrategyError, ErrNoNodeAvailable):
+        except SwarmError:  # Go: if err != nil (filters, strategy, no node: all SwarmErrors)
             return self._select_nodes_for_container(nodes, config, False)
 
     def _select_nodes_for_container(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from swarmnotes.swarm.cluster.image import parse_repository_tag
 from swarmnotes.swarm.config import ContainerConfig
-from swarmnotes.swarm.scheduler.filter.errors import FilterError
+from swarmnotes.swarm.errors import FilterError
 from swarmnotes.swarm.scheduler.filter.expr import OPERATORS, parse_exprs
 from swarmnotes.swarm.scheduler.node import Node
 

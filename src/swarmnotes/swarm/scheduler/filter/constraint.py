@@ -9,7 +9,7 @@ ones (``==~``) are skipped when ``soft`` is False.
 from __future__ import annotations
 
 from swarmnotes.swarm.config import ContainerConfig
-from swarmnotes.swarm.scheduler.filter.errors import FilterError
+from swarmnotes.swarm.errors import FilterError
 from swarmnotes.swarm.scheduler.filter.expr import OPERATORS, parse_exprs
 from swarmnotes.swarm.scheduler.node import Node
 

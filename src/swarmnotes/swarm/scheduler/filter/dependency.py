@@ -8,7 +8,7 @@ A container that uses ``--volumes-from=X``, ``--link=X:alias`` or
 from __future__ import annotations
 
 from swarmnotes.swarm.config import ContainerConfig
-from swarmnotes.swarm.scheduler.filter.errors import FilterError
+from swarmnotes.swarm.errors import FilterError
 from swarmnotes.swarm.scheduler.node import Node
 
 __all__ = ["DependencyFilter"]

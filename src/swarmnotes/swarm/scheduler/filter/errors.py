@@ -1,15 +1,16 @@
-"""The errors of the filter package, in one place (docker/swarm v1.2.5 scheduler/filter/*.go).
+"""The filter package's errors, at their old import path (docker/swarm v1.2.5 scheduler/filter/).
 
-# Go: each sentinel is an ``errors.New`` value declared in the file that
-# returns it, and other failures are ``fmt.Errorf`` strings.  Python: one
-# base class, :class:`FilterError`, for every filter error (``str()`` is Go's
-# text), and a subclass per sentinel whose no-argument constructor supplies
-# the Go message, so ``pytest.raises(ErrNoHealthyNodeAvailable)`` works.
-# They live in this module so that the filter modules and the registry in
-# ``filter.py`` can all import them without an import cycle.
+Each sentinel now lives in the module of the Go file that declares it
+(``health.py``, ``slots.py``, ``filter.py``) and the base, :class:`FilterError`,
+in :mod:`swarmnotes.swarm.errors`; this module keeps the old import path.
 """
 
 from __future__ import annotations
+
+from swarmnotes.swarm.errors import FilterError
+from swarmnotes.swarm.scheduler.filter.filter import ErrNotSupported
+from swarmnotes.swarm.scheduler.filter.health import ErrNoHealthyNodeAvailable
+from swarmnotes.swarm.scheduler.filter.slots import ErrNoNodeWithFreeSlotsAvailable
 
 __all__ = [
     "FilterError",
@@ -17,33 +18,3 @@ __all__ = [
     "ErrNoNodeWithFreeSlotsAvailable",
     "ErrNotSupported",
 ]
-
-
-class FilterError(Exception):
-    """Any error raised by a filter, by ``parse_exprs`` or by ``apply_filters``."""
-
-
-# health.go
-class ErrNoHealthyNodeAvailable(FilterError):
-    """Go: filter.ErrNoHealthyNodeAvailable"""
-
-    def __init__(self, message: str = "No healthy node available in the cluster") -> None:
-        super().__init__(message)
-
-
-# slots.go
-class ErrNoNodeWithFreeSlotsAvailable(FilterError):
-    """Go: filter.ErrNoNodeWithFreeSlotsAvailable"""
-
-    def __init__(
-        self, message: str = "No node with enough open slots available in the cluster"
-    ) -> None:
-        super().__init__(message)
-
-
-# filter.go
-class ErrNotSupported(FilterError):
-    """An unknown filter name was given to ``new``.  Go: filter.ErrNotSupported"""
-
-    def __init__(self, message: str = "filter not supported") -> None:
-        super().__init__(message)

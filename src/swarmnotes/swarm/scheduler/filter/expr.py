@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from swarmnotes.swarm.scheduler.filter.errors import FilterError
+from swarmnotes.swarm.errors import FilterError
 
 __all__ = ["EQ", "NOTEQ", "OPERATORS", "Expr", "parse_exprs"]
 

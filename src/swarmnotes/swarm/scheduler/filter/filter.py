@@ -13,10 +13,10 @@ import builtins
 from typing import Protocol
 
 from swarmnotes.swarm.config import ContainerConfig
+from swarmnotes.swarm.errors import FilterError
 from swarmnotes.swarm.scheduler.filter.affinity import AffinityFilter
 from swarmnotes.swarm.scheduler.filter.constraint import ConstraintFilter
 from swarmnotes.swarm.scheduler.filter.dependency import DependencyFilter
-from swarmnotes.swarm.scheduler.filter.errors import ErrNotSupported, FilterError
 from swarmnotes.swarm.scheduler.filter.health import HealthFilter
 from swarmnotes.swarm.scheduler.filter.port import PortFilter
 from swarmnotes.swarm.scheduler.filter.slots import SlotsFilter
@@ -24,7 +24,13 @@ from swarmnotes.swarm.scheduler.node import Node
 
 # Careful: this module defines list(), which hides the builtin below this
 # point; the code uses builtins.list or [*xs] instead.
-__all__ = ["Filter", "new", "list", "apply_filters", "list_all_filters"]
+__all__ = ["ErrNotSupported", "Filter", "new", "list", "apply_filters", "list_all_filters"]
+
+
+class ErrNotSupported(FilterError):
+    """An unknown filter name was given to ``new``.  Go: filter.ErrNotSupported"""
+
+    message = "filter not supported"
 
 
 class Filter(Protocol):

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from swarmnotes.swarm.config import ContainerConfig
-from swarmnotes.swarm.scheduler.filter.errors import ErrNoHealthyNodeAvailable
+from swarmnotes.swarm.errors import FilterError
 from swarmnotes.swarm.scheduler.node import Node
 
-__all__ = ["HealthFilter"]
+__all__ = ["ErrNoHealthyNodeAvailable", "HealthFilter"]
+
+
+class ErrNoHealthyNodeAvailable(FilterError):
+    """No node is healthy.  Go: filter.ErrNoHealthyNodeAvailable"""
+
+    message = "No healthy node available in the cluster"
 
 
 class HealthFilter:

@@ -18,7 +18,7 @@ from typing import Any
 
 from swarmnotes.swarm.cluster.container import Container
 from swarmnotes.swarm.config import ContainerConfig
-from swarmnotes.swarm.scheduler.filter.errors import FilterError
+from swarmnotes.swarm.errors import FilterError
 from swarmnotes.swarm.scheduler.node import Node
 
 __all__ = ["PortFilter"]

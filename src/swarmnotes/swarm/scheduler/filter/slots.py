@@ -11,10 +11,16 @@ from __future__ import annotations
 import re
 
 from swarmnotes.swarm.config import ContainerConfig
-from swarmnotes.swarm.scheduler.filter.errors import ErrNoNodeWithFreeSlotsAvailable
+from swarmnotes.swarm.errors import FilterError
 from swarmnotes.swarm.scheduler.node import Node
 
-__all__ = ["SlotsFilter"]
+__all__ = ["ErrNoNodeWithFreeSlotsAvailable", "SlotsFilter"]
+
+
+class ErrNoNodeWithFreeSlotsAvailable(FilterError):
+    """Every node is at its ``containerslots``.  Go: filter.ErrNoNodeWithFreeSlotsAvailable"""
+
+    message = "No node with enough open slots available in the cluster"
 
 # Python: int() accepts " 3", "3_0" and non-ASCII digits; Go's Atoi does not.
 _ATOI_RE = re.compile(r"[+-]?[0-9]+", re.ASCII)

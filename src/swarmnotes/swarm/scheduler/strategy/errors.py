@@ -1,27 +1,13 @@
-"""The errors of the strategy package (docker/swarm v1.2.5 scheduler/strategy/strategy.go).
+"""The strategy package's errors, at their old path (docker/swarm v1.2.5 scheduler/strategy/).
 
-# Go: two sentinel ``errors.New`` values.  Python: a base class and one
-# subclass per sentinel, whose no-argument constructor carries Go's text.
+The two sentinels live in ``strategy.py`` (Go declares them in strategy.go)
+and the base, :class:`StrategyError`, in :mod:`swarmnotes.swarm.errors`; this
+module keeps the old import path.
 """
 
 from __future__ import annotations
 
+from swarmnotes.swarm.errors import StrategyError
+from swarmnotes.swarm.scheduler.strategy.strategy import ErrNoResourcesAvailable, ErrNotSupported
+
 __all__ = ["StrategyError", "ErrNotSupported", "ErrNoResourcesAvailable"]
-
-
-class StrategyError(Exception):
-    """Any error raised by a placement strategy or by ``strategy.new``."""
-
-
-class ErrNotSupported(StrategyError):
-    """An unknown strategy name.  Go: strategy.ErrNotSupported"""
-
-    def __init__(self, message: str = "strategy not supported") -> None:
-        super().__init__(message)
-
-
-class ErrNoResourcesAvailable(StrategyError):
-    """No node is big enough, or the input was empty.  Go: strategy.ErrNoResourcesAvailable"""
-
-    def __init__(self, message: str = "no resources available to schedule container") -> None:
-        super().__init__(message)

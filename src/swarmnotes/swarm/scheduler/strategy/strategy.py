@@ -1,4 +1,9 @@
-"""Port of docker/swarm v1.2.5 scheduler/strategy/strategy.go: the interface and the registry."""
+"""Port of docker/swarm v1.2.5 scheduler/strategy/strategy.go: interface, registry, errors.
+
+The two sentinels Go declares in strategy.go live here.  The strategies
+import them (weighted_node.go returns ErrNoResourcesAvailable), so this
+module imports the strategies only when the registry is first used.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,23 @@ import builtins
 from typing import Protocol
 
 from swarmnotes.swarm.config import ContainerConfig
+from swarmnotes.swarm.errors import StrategyError
 from swarmnotes.swarm.scheduler.node import Node
-from swarmnotes.swarm.scheduler.strategy.binpack import BinpackPlacementStrategy
-from swarmnotes.swarm.scheduler.strategy.errors import ErrNotSupported
-from swarmnotes.swarm.scheduler.strategy.random import RandomPlacementStrategy
-from swarmnotes.swarm.scheduler.strategy.spread import SpreadPlacementStrategy
 
 # Careful: list() below hides the builtin; the code uses builtins.list.
-__all__ = ["PlacementStrategy", "new", "list"]
+__all__ = ["ErrNoResourcesAvailable", "ErrNotSupported", "PlacementStrategy", "new", "list"]
+
+
+class ErrNotSupported(StrategyError):
+    """An unknown strategy name.  Go: strategy.ErrNotSupported"""
+
+    message = "strategy not supported"
+
+
+class ErrNoResourcesAvailable(StrategyError):
+    """No node is big enough, or the input was empty.  Go: strategy.ErrNoResourcesAvailable"""
+
+    message = "no resources available to schedule container"
 
 
 class PlacementStrategy(Protocol):
@@ -34,12 +48,22 @@ class PlacementStrategy(Protocol):
         ...
 
 
-# The registry: one shared instance each, in Go's init() order.
-_strategies: builtins.list[PlacementStrategy] = [
-    SpreadPlacementStrategy(),
-    BinpackPlacementStrategy(),
-    RandomPlacementStrategy(),
-]
+# The registry: one shared instance each, in Go's init() order, made on first use.
+_strategies: builtins.list[PlacementStrategy] = []
+
+
+def _registry() -> builtins.list[PlacementStrategy]:
+    # Go: each strategy file adds itself in init().  Python: they import this
+    # module for its errors, so it imports them here, not at the top.
+    if not _strategies:
+        from swarmnotes.swarm.scheduler.strategy.binpack import BinpackPlacementStrategy
+        from swarmnotes.swarm.scheduler.strategy.random import RandomPlacementStrategy
+        from swarmnotes.swarm.scheduler.strategy.spread import SpreadPlacementStrategy
+
+        _strategies.extend(
+            [SpreadPlacementStrategy(), BinpackPlacementStrategy(), RandomPlacementStrategy()]
+        )
+    return _strategies
 
 
 def new(name: str) -> PlacementStrategy:
@@ -50,7 +74,7 @@ def new(name: str) -> PlacementStrategy:
     """
     if name == "binpacking":  # compatibility alias kept by Go
         name = "binpack"
-    for s in _strategies:
+    for s in _registry():
         if s.name() == name:
             s.initialize()
             return s
@@ -59,4 +83,4 @@ def new(name: str) -> PlacementStrategy:
 
 def list() -> builtins.list[str]:  # noqa: A001 - Go's strategy.List
     """``["spread", "binpack", "random"]``: the first one is the default.  Go: strategy.List"""
-    return [s.name() for s in _strategies]
+    return [s.name() for s in _registry()]

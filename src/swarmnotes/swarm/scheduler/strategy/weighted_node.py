@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from swarmnotes.swarm.config import ContainerConfig
 from swarmnotes.swarm.scheduler.node import Node
-from swarmnotes.swarm.scheduler.strategy.errors import ErrNoResourcesAvailable
+from swarmnotes.swarm.scheduler.strategy.strategy import ErrNoResourcesAvailable
 
 __all__ = ["WeightedNode", "weigh_nodes"]
 

@@ -1,4 +1,4 @@
-"""docker_events moved to swarmnotes.docker_api; the old import path still works."""
+"""docker_events moved to swarmnotes.dockerapi; the old import path still works."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 
 def test_docker_events_is_importable_from_both_places() -> None:
-    from swarmnotes.docker_api import docker_events
+    from swarmnotes.dockerapi import docker_events
     from swarmnotes.go.http import docker_events as old
 
     assert old is docker_events
