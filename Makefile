@@ -19,13 +19,13 @@ check: setup
 	.venv/bin/mypy
 
 lab-up: setup
-	PYTHONPATH=src .venv/bin/python -m swarmnotes lab up
+	.venv/bin/swarmnotes lab up
 
 lab-down:
-	PYTHONPATH=src .venv/bin/python -m swarmnotes lab down
+	.venv/bin/swarmnotes lab down
 
 lab-status:
-	PYTHONPATH=src .venv/bin/python -m swarmnotes lab status
+	.venv/bin/swarmnotes lab status
 
 clean:
 	rm -rf _build

@@ -3,9 +3,7 @@
 # after it, whatever the command's outcome. Exits with the command's status.
 set -u
 cd "$(dirname "$0")/.."
-# This checkout's code, whatever else the venv may have installed.
-export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
-swarmnotes() { .venv/bin/python -m swarmnotes "$@"; }
+swarmnotes() { .venv/bin/swarmnotes "$@"; }
 down() { swarmnotes lab down || echo "with-lab: lab down failed" >&2; }
 trap 'down; exit 130' INT TERM
 swarmnotes lab up --engines 3 || { down; exit 1; }

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from swarmnotes.lab.cleanup import LABEL, LABEL_FILTER, Registry, count_labelled, remove_labelled
 from swarmnotes.lab.engine import LabEngine
-from swarmnotes.lab.errors import LabError
+from swarmnotes.lab.errors import CONTAINER_COMMAND, LabError, LabUnavailableError
 from swarmnotes.lab.external import ExternalEngine, single_engine
 from swarmnotes.lab.image import BASE_IMAGE, ensure_base_image
 from swarmnotes.lab.lab import DEFAULT_ENGINES, MAX_ENGINES, EngineStatus, Lab, down
 
 __all__ = [
     "BASE_IMAGE",
+    "CONTAINER_COMMAND",
     "DEFAULT_ENGINES",
     "LABEL",
     "LABEL_FILTER",
@@ -31,6 +32,7 @@ __all__ = [
     "Lab",
     "LabEngine",
     "LabError",
+    "LabUnavailableError",
     "Registry",
     "count_labelled",
     "down",

@@ -1,7 +1,35 @@
-"""The lab's one exception type."""
+"""The lab's exception types."""
 
 from __future__ import annotations
+
+# What a reader who cannot run the lab here can run instead: the project's image
+# brings its own engines (see the README, "Running the book").
+CONTAINER_COMMAND = (
+    "docker build -t swarmnotes . && "
+    "docker run --rm --privileged -p 127.0.0.1:8888:8888 swarmnotes"
+)
 
 
 class LabError(RuntimeError):
     """The lab could not do what was asked; the message says what to fix."""
+
+
+class LabUnavailableError(LabError):
+    """This machine cannot run the lab at all (not root, no namespaces, no dockerd).
+
+    The message is one sentence that names the way out: the project's container.
+    In Jupyter it is shown as that sentence alone, not a traceback, because the
+    reader can do nothing with the stack of the lab's internals.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            f"The Docker lab cannot start on this machine: {reason}; "
+            f"run the book in its container instead: {CONTAINER_COMMAND}"
+        )
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython calls this hook, when an exception has it, instead of
+        # formatting the traceback.
+        return [f"{type(self).__name__}: {self}"]

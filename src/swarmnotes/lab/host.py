@@ -16,7 +16,7 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 
-from swarmnotes.lab.errors import LabError
+from swarmnotes.lab.errors import LabError, LabUnavailableError
 
 # Debian package that provides each command the lab runs.
 REQUIRED_COMMANDS = {
@@ -36,19 +36,25 @@ IPTABLES_COMMENT = "swarmnotes-lab"
 
 
 def check_prerequisites() -> None:
-    """Raise LabError naming what is missing (root, commands) to run a lab."""
+    """Raise LabUnavailableError naming what the lab lacks (root, commands, namespaces)."""
     if os.geteuid() != 0:
-        raise LabError(
-            "the lab needs root: it creates network namespaces and runs dockerd. "
-            "Run as root, or point DOCKER_HOST at an existing engine."
+        raise LabUnavailableError(
+            "it needs root, to create network namespaces and run dockerd "
+            "(or point DOCKER_HOST at an existing engine for the one-engine chapters)"
         )
     missing = [cmd for cmd in REQUIRED_COMMANDS if shutil.which(cmd) is None]
     if missing:
         packages = sorted({REQUIRED_COMMANDS[cmd] for cmd in missing})
-        raise LabError(
-            f"the lab needs {', '.join(missing)}: install them with "
-            f"`apt-get install {' '.join(packages)}` (or run `make setup`)"
+        raise LabUnavailableError(
+            f"it needs {', '.join(missing)} (on Debian: `apt-get install {' '.join(packages)}`, "
+            "or `make setup`)"
         )
+    # Root is not enough inside an unprivileged container: try for real.
+    probe = subprocess.run(["unshare", "--net", "--uts", "true"], capture_output=True,
+                           text=True, timeout=10, check=False)
+    if probe.returncode != 0:
+        detail = probe.stderr.strip() or f"exit status {probe.returncode}"
+        raise LabUnavailableError(f"it cannot create network namespaces here ({detail})")
 
 
 def run(cmd: Sequence[str], check: bool = True, timeout: float = 30.0) -> str:
