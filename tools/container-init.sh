@@ -9,7 +9,7 @@
 # all controllers down. moby's hack/dind does the same for docker-in-docker.
 # On cgroup v1 (this project's CI machine) there is nothing to do.
 set -euo pipefail
-cgroup=/sys/fs/cgroup
+cgroup=${CONTAINER_INIT_CGROUP:-/sys/fs/cgroup}  # another root only for its test
 if [ -f "$cgroup/cgroup.controllers" ] && [ ! -d "$cgroup/init" ]; then
   mkdir -p "$cgroup/init"
   # Processes may appear while they are moved: retry until the root is empty.

@@ -3,7 +3,8 @@
 # machine with no registry and no Docker engine of its own.
 #
 #  1. a debian:12 base: debootstrap of bookworm (minbase) from this machine's
-#     Debian mirror, kept in .container-test/cache/ between runs;
+#     Debian mirror, kept in .container-test/cache/ for a week between runs
+#     (the only thing cached: a run with no cache makes everything itself);
 #  2. a private dockerd that this script starts and stops: data root, exec root,
 #     socket and pidfile of its own, and a bridge and /24 of its own;
 #  3. `docker import` of the base as debian:12, `docker build` of the Dockerfile;
@@ -22,10 +23,16 @@
 # engine's bridge, which needs neither NAT nor forwarding.
 #
 # Environment:
-#   CONTAINER_TEST_FRESH=1   ignore the cached base (CI from nothing)
+#   CONTAINER_TEST_FRESH=1   ignore the cached base, as on a fresh checkout
 #   CONTAINER_TEST_COMMAND   what to run inside (default: chapters 00 and 05 under nbval)
+#   CONTAINER_TEST_MAKE_TEST=1  then also `docker run --rm --privileged IMAGE make test`
 #   CONTAINER_TEST_TIMES     a file to append "<step> <seconds>" lines to (benchmarks)
 set -euo pipefail
+
+# The whole script is one function, read in full before it starts: bash reads
+# a script as it runs it, and an edit to the file during a 10-minute run would
+# otherwise change what the rest of the run does.
+main() {
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
@@ -134,7 +141,9 @@ make_base() {
   rm -rf "$rootfs"
 }
 
-if [ "${CONTAINER_TEST_FRESH:-0}" = 1 ] || [ ! -s "$BASE_TAR" ]; then
+# The cached base is kept a week: bookworm's point releases change it slowly,
+# and the image's own apt-get brings in whatever it installs, current.
+if [ "${CONTAINER_TEST_FRESH:-0}" = 1 ] || [ -z "$(find "$BASE_TAR" -mtime -7 2>/dev/null)" ]; then
   timed debootstrap make_base
 else
   say "reusing the cached base $BASE_TAR (CONTAINER_TEST_FRESH=1 makes a new one)"
@@ -252,3 +261,11 @@ docker stop -t 60 "$CONTAINER" >/dev/null
 [ "$(docker inspect -f '{{.State.ExitCode}}' "$CONTAINER")" = 0 ] \
   || { docker logs --tail 20 "$CONTAINER" >&2; die "the container did not stop cleanly"; }
 say "run took $(elapsed "$run_start") s; all checks passed"
+if [ "${CONTAINER_TEST_MAKE_TEST:-0}" = 1 ]; then
+  # The README's command for the whole suite, in a container of its own.
+  timed make-test docker run --rm --privileged "$IMAGE" make test \
+    || die "\`docker run --rm --privileged IMAGE make test\` failed"
+fi
+}
+
+main "$@"

@@ -121,12 +121,14 @@ def lab_is_up() -> bool:
 
 def join_lab() -> Path:
     """Bring the lab up (or reuse it) and register this run as one of its users."""
-    from swarmnotes.lab import Lab, LabError
+    from swarmnotes.lab import Lab, LabError, LabUnavailableError
 
     was_up = lab_is_up()
     say("reusing the running lab" if was_up else "bringing the lab up (3 engines)")
     try:
         lab = Lab.up(engines=3, progress=say)
+    except LabUnavailableError as exc:
+        raise Failure(str(exc)) from None  # one sentence that names the container
     except LabError as exc:
         raise Failure(f"the lab could not start: {exc}") from None
     with users_locked(lab.dir) as directory:
