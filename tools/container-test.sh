@@ -224,10 +224,13 @@ PY
 
 extra=$(extra_ca_certs)
 [ -z "$extra" ] || say "passing $(grep -c 'BEGIN CERT' <<< "$extra") extra CA certificate(s) to the build"
-timed build docker build --network host --build-arg BASE=debian:12 \
-  --build-arg EXTRA_CA_CERTS="$extra" -t "$IMAGE" . \
-  > "$WORK/build.log" 2>&1 \
-  || { tail -40 "$WORK/build.log" >&2; die "docker build failed (log: $WORK/build.log)"; }
+build_image() {
+  docker build --network host --build-arg BASE=debian:12 \
+    --build-arg EXTRA_CA_CERTS="$extra" -t "$IMAGE" . > "$WORK/build.log" 2>&1 \
+    || { tail -40 "$WORK/build.log" >&2; die "docker build failed (log: $WORK/build.log)"; }
+}
+say "building the image (log: $WORK/build.log)"
+timed build build_image
 
 # -- 4. run it ------------------------------------------------------------------------
 
