@@ -174,6 +174,20 @@ def jupyter_command(ip: str, port: int, token: str) -> list[str]:
     return command
 
 
+def kernel_env() -> dict[str, str]:
+    """This environment, with the venv's kernels found first.
+
+    Jupyter looks for kernels in JUPYTER_PATH, then in the user's own directory
+    (~/.local/share/jupyter), and only then in the venv. A "python3" kernel of
+    the user's own would shadow the venv's, and the chapters would import some
+    other swarmnotes, or none: put the venv's first.
+    """
+    env = dict(os.environ)
+    venv_data = str(ROOT / ".venv" / "share" / "jupyter")
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [venv_data, env.get("JUPYTER_PATH")]))
+    return env
+
+
 def wait_until_answering(process: subprocess.Popen[bytes], port: int, token: str) -> None:
     url = f"http://127.0.0.1:{port}/api/status?token={token}"
     deadline = time.monotonic() + START_TIMEOUT
@@ -235,7 +249,8 @@ def main() -> int:
         # A session of its own: Ctrl+C in the terminal reaches this script only,
         # and JupyterLab gets one SIGTERM (its SIGINT handler would ask "y/n").
         process = subprocess.Popen(jupyter_command(ip, port, token), cwd=ROOT / "notebooks",
-                                   start_new_session=True, stdin=subprocess.DEVNULL)
+                                   env=kernel_env(), start_new_session=True,
+                                   stdin=subprocess.DEVNULL)
         wait_until_answering(process, port, token)
         host = "127.0.0.1" if ip in ("0.0.0.0", "") else ip
         print(f"\nJupyterLab is running the chapters. Open:\n\n"

@@ -72,7 +72,11 @@ def test_a_chapter_runs_in_jupyterlab_and_ctrl_c_stops_everything(
         assert ("error" in cell.output_types) == expects_error, (
             f"cell {cell.index}: outputs {cell.output_types}, tags {cell.tags}")
     kernels = descendants(run.process.pid) - started  # type: ignore[union-attr]
-    assert kernels, "no kernel process was started for the chapter"
+    commands = [Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in kernels]
+    # The chapter's kernel is this checkout's venv (its editable install is this
+    # checkout's src/), whatever other "python3" kernel the machine has.
+    venv_python = str(ROOT / ".venv" / "bin" / "python").encode()
+    assert any(c[0] == venv_python and b"ipykernel_launcher" in c for c in commands), commands
 
     # `make jupyter` twice: the same port is refused before anything starts ...
     again = JupyterRun(run.port, tmp_path / "again")
