@@ -148,8 +148,10 @@ def main() -> int:
     if "jupyter" in parts:
         # The lab is up before either side runs, so that neither pays for starting it.
         swarmnotes = str(ROOT / ".venv" / "bin" / "swarmnotes")
-        lab_was_up = subprocess.run([swarmnotes, "lab", "status"], cwd=ROOT,
-                                    capture_output=True).returncode == 0
+        # `lab status` exits 0 when no lab is up ("no lab is up in ..."): ask the lab.
+        from swarmnotes.lab import Lab
+
+        lab_was_up = bool(Lab().engines)
         subprocess.run([swarmnotes, "lab", "up"], cwd=ROOT, check=True, timeout=300)
         try:
             samples.update(jupyter(args.chapter, args.reps))
