@@ -29,3 +29,13 @@ lab-status:
 
 clean:
 	rm -rf _build
+
+# The chapters in JupyterLab on 127.0.0.1:$${JUPYTER_PORT:-8888}, with the lab up; Ctrl+C stops both.
+.PHONY: jupyter container-test
+jupyter: setup
+	@.venv/bin/python tools/jupyter.py
+
+# Build the Dockerfile on a private engine from a debootstrapped debian:12, run chapters
+# and JupyterLab in it, then remove everything it made.
+container-test: setup
+	@bash tools/container-test.sh

@@ -3,7 +3,8 @@
 # Idempotent: a second run with nothing to do takes about a second.
 #   - Debian packages: docker.io (dockerd), busybox-static (the base image),
 #     iproute2, iptables, util-linux (nsenter, unshare), python3-venv, golang-go
-#     (the Go side of the benchmarks), chromium (the site's browser test), npm.
+#     (the Go side of the benchmarks), chromium (the site's browser test), npm,
+#     make (the README's commands), debootstrap (`make container-test`'s base image).
 #   - .venv: requirements.txt plus this package (editable) and its Jupyter kernel.
 #   - book/_static/mermaid: mermaid's ES module build, from its npm package, so
 #     diagrams render with no CDN at read time.
@@ -20,6 +21,7 @@ declare -A NEED=(
   [dockerd]=docker.io [containerd]=containerd [runc]=runc [busybox]=busybox-static
   [ip]=iproute2 [iptables]=iptables [nsenter]=util-linux [unshare]=util-linux
   [go]=golang-go [chromium]=chromium [chromedriver]=chromium-driver [npm]=npm
+  [make]=make [debootstrap]=debootstrap
 )
 missing=()
 for cmd in "${!NEED[@]}"; do

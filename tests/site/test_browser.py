@@ -10,17 +10,15 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import shutil
 import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
+from chromium import load, wait_for
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
@@ -47,27 +45,6 @@ def server() -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[webdriver.Chrome]:
-    chromium = shutil.which("chromium")
-    chromedriver = shutil.which("chromedriver")
-    if chromium is None or chromedriver is None:
-        pytest.fail("the browser test needs Debian's chromium and chromium-driver "
-                    "(`make setup` installs them)", pytrace=False)
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(chromedriver))
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-
-
 def site_pages() -> list[str]:
     pages = []
     for path in sorted(SITE.rglob("*.html")):
@@ -75,21 +52,6 @@ def site_pages() -> list[str]:
         if not relative.startswith(("_static/", "_sources/", "_images/")):
             pages.append(relative)
     return pages
-
-
-def load(driver: webdriver.Chrome, url: str) -> None:
-    driver.get(url)
-    deadline = time.monotonic() + 20
-    while driver.execute_script("return document.readyState") != "complete":
-        assert time.monotonic() < deadline, f"{url} did not finish loading"
-        time.sleep(0.05)
-
-
-def wait_for(driver: webdriver.Chrome, script: str, what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not driver.execute_script(script):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 @functools.cache
