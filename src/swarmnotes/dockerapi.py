@@ -335,23 +335,31 @@ def docker_client(
 
 
 def docker_events(api: Any, connect_timeout: float = 5.0, decode: bool = True,
-                  filters: dict[str, Any] | None = None) -> Any:
-    """An engine's ``GET /events`` stream: connect bounded, reads unbounded.
+                  filters: dict[str, Any] | None = None,
+                  header_timeout: float = REQUEST_TIMEOUT) -> Any:
+    """An engine's ``GET /events`` stream: connect and answer bounded, reads unbounded.
 
     docker-py's ``APIClient.events()`` sends its request with
     ``timeout=None`` so that a quiet engine (no events for minutes) does not
     break the stream with a read timeout, which is right; but ``None`` also
-    drops the connect timeout, so an unreachable TCP engine keeps the caller
-    waiting for as long as the kernel retries its SYNs. This does the same
-    request as docker-py with ``timeout=(connect_timeout, None)`` (requests'
-    (connect, read) pair) and returns docker-py's ``CancellableStream``
-    (``close()`` it when done). ``api`` is a ``docker.APIClient``.
+    drops every other bound: an unreachable TCP engine keeps the caller
+    waiting for as long as the kernel retries its SYNs, and one that accepts
+    the connection and never answers keeps it waiting forever. This sends the
+    same request with ``connect_timeout`` to connect and ``header_timeout`` for
+    the engine's answer (the status line and headers, which a live engine sends
+    at once), then lifts the read timeout for the stream itself, as docker-py
+    does for its other streams. It returns docker-py's ``CancellableStream``
+    (``close()`` it when done); a bound that passes raises requests'
+    ``ConnectTimeout`` or ``ReadTimeout``. ``api`` is a ``docker.APIClient``.
 
-    Python: uses docker-py 7's private ``_get``, ``_url`` and
-    ``_stream_helper``, the three calls its own ``events()`` makes.
+    Python: uses docker-py 7's private ``_get``, ``_url``, ``_stream_helper``
+    (the calls its own ``events()`` makes) and ``_get_raw_response_socket`` /
+    ``_disable_socket_timeout`` (what its ``logs`` stream uses).
     """
     params = {"filters": docker.utils.convert_filters(filters) if filters else None}
     response = api._get(api._url("/events"), params=params, stream=True,
-                        timeout=(connect_timeout, None))
+                        timeout=(connect_timeout, header_timeout))
     api._raise_for_status(response)
+    # The answer has come: from here on, silence is a quiet engine, not a dead one.
+    api._disable_socket_timeout(api._get_raw_response_socket(response))
     return docker.types.CancellableStream(api._stream_helper(response, decode=decode), response)
