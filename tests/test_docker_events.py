@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 
@@ -14,36 +12,21 @@ import requests
 from swarmnotes.dockerapi import docker_events
 from swarmnotes.lab import LABEL, LabEngine
 
+from .faults.faults_helpers import Server
+
 
 @pytest.fixture
-def silent_port() -> Iterator[int]:
-    """A 127.0.0.1 port that accepts connections and never answers."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, name="silent-server", daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join(timeout=5)
-    for conn in accepted:
-        conn.close()
-    server.close()
+def silent_url() -> Iterator[str]:
+    """tcp://127.0.0.1:PORT of a server that accepts connections and never answers."""
+    server = Server("silent").start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
-def test_a_silent_engine_ends_the_wait_for_its_answer(silent_port: int) -> None:
-    api = docker.APIClient(base_url=f"tcp://127.0.0.1:{silent_port}", version="1.41")
+def test_a_silent_engine_ends_the_wait_for_its_answer(silent_url: str) -> None:
+    api = docker.APIClient(base_url=silent_url, version="1.41")
     started = time.monotonic()
     with pytest.raises(requests.exceptions.ReadTimeout):
         docker_events(api, connect_timeout=1, header_timeout=1)
