@@ -89,7 +89,8 @@ def stamp_of(cell: Cell) -> str | None:
 def translated(english_cell: Cell, text: str) -> Cell:
     cell = copy.deepcopy(english_cell)
     cell["source"] = text
-    cell.setdefault("metadata", {}).setdefault("swarmnotes", {})["en"] = cell_hash(source(english_cell))
+    marks = cell.setdefault("metadata", {}).setdefault("swarmnotes", {})
+    marks["en"] = cell_hash(source(english_cell))
     return cell
 
 
@@ -107,33 +108,34 @@ def looks_untranslated(text: str) -> bool:
 # --- check ----------------------------------------------------------------
 
 
-def notebook_problems(english: Path) -> list[str]:
+def notebook_problems(english: Path) -> tuple[list[str], list[str]]:
+    """What is out of step in one chapter: (its structure and code, its prose)."""
     zh = zh_path(english)
     name = zh.relative_to(ROOT)
     if not zh.exists():
-        return [f"{name}: missing (the Chinese edition of {english.relative_to(ROOT)})"]
+        return [f"{name}: missing (the Chinese edition of {english.relative_to(ROOT)})"], []
     en_cells = read_notebook(english)["cells"]
     zh_cells = read_notebook(zh)["cells"]
     if [c["cell_type"] for c in en_cells] != [c["cell_type"] for c in zh_cells]:
         return [f"{name}: its cells are not the English chapter's cells in the same order "
-                f"({len(zh_cells)} cells, English {len(en_cells)}); run tools/editions.py sync"]
-    problems = []
-    for index, (en, cell) in enumerate(zip(en_cells, zh_cells)):
+                f"({len(zh_cells)} cells, English {len(en_cells)}); run tools/editions.py sync"], []
+    structure, prose = [], []
+    for index, (en, cell) in enumerate(zip(en_cells, zh_cells, strict=True)):
         where = f"{name}, cell {index}"
         if en["cell_type"] == "code":
             if comparable(en) != comparable(cell):
-                problems.append(f"{where}: code cell differs from the English one; "
-                                "run tools/editions.py sync")
+                structure.append(f"{where}: code cell differs from the English one; "
+                                 "run tools/editions.py sync")
             continue
         stamp = stamp_of(cell)
         if stamp is None:
-            problems.append(f"{where}: not translated yet")
+            prose.append(f"{where}: not translated yet")
         elif stamp != cell_hash(source(en)):
-            problems.append(f"{where}: the English cell changed since it was translated; "
-                            "update the translation, then tools/editions.py stamp")
+            prose.append(f"{where}: the English cell changed since it was translated; "
+                         "update the translation, then tools/editions.py stamp")
         elif looks_untranslated(source(cell)):
-            problems.append(f"{where}: still reads as English")
-    return problems
+            prose.append(f"{where}: still reads as English")
+    return structure, prose
 
 
 def toc_files(toc: dict[str, Any]) -> list[str]:
@@ -157,8 +159,6 @@ def english_pages() -> list[Path]:
 def page_problems(english: Path) -> list[str]:
     zh = ZH_BOOK / english.name
     name = zh.relative_to(ROOT)
-    if not zh.exists():
-        return [f"{name}: missing (the Chinese edition of {english.relative_to(ROOT)})"]
     text = zh.read_text(encoding="utf-8")
     stamp = PAGE_STAMP.match(text)
     current = blob_id(english.read_bytes())
@@ -185,17 +185,34 @@ def toc_problems() -> list[str]:
     return []
 
 
-def problems() -> list[str]:
+def structure_problems() -> list[str]:
+    """What would make the Chinese chapters show code or outputs the English ones do not."""
     found = toc_problems()
-    chapters = english_chapters()
-    for english in chapters:
-        found += notebook_problems(english)
+    for english in english_chapters():
+        found += notebook_problems(english)[0]
     for zh in sorted(ZH_NOTEBOOKS.glob("*.ipynb")):
         if not (NOTEBOOKS / zh.name).exists():
             found.append(f"{zh.relative_to(ROOT)}: no English chapter of that name")
     for page in english_pages():
-        found += page_problems(page)
+        if not (ZH_BOOK / page.name).exists():
+            found.append(f"{(ZH_BOOK / page.name).relative_to(ROOT)}: missing "
+                         f"(the Chinese edition of {page.relative_to(ROOT)})")
     return found
+
+
+def prose_problems() -> list[str]:
+    """Translations that are missing or older than the English text they translate."""
+    found = []
+    for english in english_chapters():
+        found += notebook_problems(english)[1]
+    for page in english_pages():
+        if (ZH_BOOK / page.name).exists():
+            found += page_problems(page)
+    return found
+
+
+def problems() -> list[str]:
+    return structure_problems() + prose_problems()
 
 
 # --- sync -----------------------------------------------------------------
@@ -219,7 +236,7 @@ def synced(en_cells: list[Cell], zh_cells: list[Cell]) -> list[Cell]:
     result: list[Cell] = []
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         if op == "equal":
-            for en, zh in zip(en_cells[a0:a1], zh_cells[b0:b1]):
+            for en, zh in zip(en_cells[a0:a1], zh_cells[b0:b1], strict=True):
                 result.append(copy.deepcopy(en) if en["cell_type"] == "code" else zh)
             continue
         old_markdown = [c for c in zh_cells[b0:b1] if c["cell_type"] == "markdown"]
@@ -260,7 +277,7 @@ def template(english: Path) -> str:
 def parse_template(text: str) -> dict[int, str]:
     marks = list(CELL_MARK.finditer(text))
     cells = {}
-    for mark, following in zip(marks, [*marks[1:], None]):
+    for mark, following in zip(marks, [*marks[1:], None], strict=True):
         end = following.start() if following else len(text)
         index = int(mark.group(1))
         if index in cells:
@@ -290,7 +307,7 @@ def stamp(path: Path) -> None:
         if [c["cell_type"] for c in en_cells] != [c["cell_type"] for c in nb["cells"]]:
             raise SystemExit(f"{path}: cells do not line up with the English chapter; sync first")
         nb["cells"] = [translated(en, source(c)) if c["cell_type"] == "markdown" else c
-                       for en, c in zip(en_cells, nb["cells"])]
+                       for en, c in zip(en_cells, nb["cells"], strict=True)]
         write_notebook(path, nb)
         return
     english = BOOK / path.name

@@ -1,7 +1,9 @@
 """The built site, loaded page by page in a real browser (Debian's headless chromium).
 
-Run after the book is built (`make test` does both). Fails on a JavaScript console
-error, a broken internal link or anchor, a diagram that did not render, a search
+Run after the book is built (`make test` does both). Both editions are covered: the
+English one at the site's root and the Chinese one under zh/. Fails on a JavaScript
+console error, a broken internal link or anchor, a diagram that did not render, a
+language switch that does not lead to the same page in the other edition, a search
 that finds nothing; saves screenshots to _build/screenshots/ for a person to look at.
 """
 
@@ -45,13 +47,21 @@ def server() -> Iterator[str]:
     thread.join(timeout=10)
 
 
+ASSETS = ("_static/", "_sources/", "_images/")
+
+
 def site_pages() -> list[str]:
     pages = []
     for path in sorted(SITE.rglob("*.html")):
         relative = path.relative_to(SITE).as_posix()
-        if not relative.startswith(("_static/", "_sources/", "_images/")):
+        if not relative.removeprefix("zh/").startswith(ASSETS):
             pages.append(relative)
     return pages
+
+
+def counterpart(page: str) -> str:
+    """The same page in the other edition."""
+    return page.removeprefix("zh/") if page.startswith("zh/") else f"zh/{page}"
 
 
 @functools.cache
@@ -77,6 +87,7 @@ def test_every_page_loads_without_errors_or_broken_links(
         server: str, browser: webdriver.Chrome) -> None:
     pages = site_pages()
     assert "index.html" in pages and "notebooks/00-the-lab.html" in pages
+    assert "zh/index.html" in pages and "zh/notebooks/00-the-lab.html" in pages
     problems = []
     for page in pages:
         load(browser, f"{server}/{page}")
@@ -113,6 +124,57 @@ def test_screenshots_dark_mode_and_search(server: str, browser: webdriver.Chrome
     load(browser, f"{server}/search.html?q=engine")
     wait_for(browser, "return document.querySelectorAll('#search-results li').length > 0",
              "search results for 'engine'")
+
+
+def test_every_page_switches_to_the_same_page_in_the_other_edition(
+        server: str, browser: webdriver.Chrome) -> None:
+    pages = [p for p in site_pages() if p not in ("index.html", "zh/index.html")]  # redirects
+    assert sum(p.startswith("zh/") for p in pages) * 2 == len(pages), "editions differ in pages"
+    problems = []
+    for page in pages:
+        load(browser, f"{server}/{page}")
+        switch = browser.execute_script(
+            "const a = document.querySelector('a.swarmnotes-language');"
+            "return a && [a.href, a.hreflang, a.offsetParent !== null];")
+        if not switch:
+            problems.append(f"{page}: no language switch")
+            continue
+        href, lang, visible = switch
+        want = f"{server}/{counterpart(page)}"
+        if href != want or not visible:
+            problems.append(f"{page}: switch leads to {href} (visible: {visible}), want {want}")
+        if lang != ("en" if page.startswith("zh/") else "zh-Hans"):
+            problems.append(f"{page}: switch says hreflang={lang}")
+        page_lang = browser.execute_script("return document.documentElement.lang")
+        if page_lang != ("zh-CN" if page.startswith("zh/") else "en"):
+            problems.append(f"{page}: <html lang={page_lang}>")
+    assert not problems, "\n".join(problems)
+    # And a reader's click: from a Chinese chapter to the English one and back.
+    load(browser, f"{server}/zh/notebooks/03-pipelines.html")
+    browser.find_element("css selector", "a.swarmnotes-language").click()
+    wait_for(browser, f"return location.href === '{server}/notebooks/03-pipelines.html'",
+             "the English chapter after the switch")
+    browser.find_element("css selector", "a.swarmnotes-language").click()
+    wait_for(browser, f"return location.href === '{server}/zh/notebooks/03-pipelines.html'",
+             "the Chinese chapter after switching back")
+
+
+def test_the_chinese_edition_is_chinese_and_searchable(
+        server: str, browser: webdriver.Chrome) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    load(browser, f"{server}/zh/notebooks/05-swarmd-node.html")
+    text = browser.execute_script("return document.querySelector('article').innerText")
+    chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    assert chinese > 1000, f"the Chinese chapter has {chinese} Chinese characters"
+    browser.save_screenshot(str(SHOTS / "zh-swarmd-node.png"))
+    # A Chinese word (segmented by jieba at build time) and an English one both find pages.
+    for query in ("调度器", "goroutine"):
+        load(browser, f"{server}/zh/search.html?q={query}")
+        wait_for(browser, "return document.querySelectorAll('#search-results li').length > 0",
+                 f"Chinese search results for {query!r}")
+        links = browser.execute_script(
+            "return [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
+        assert all(link.startswith(f"{server}/zh/") for link in links), links
 
 
 def test_downloads_are_offered(server: str, browser: webdriver.Chrome) -> None:
