@@ -409,3 +409,36 @@ def test_resolve_rejects_what_does_not_exist() -> None:
         "swarmnotes.go.context").with_cancel
     assert isinstance(resolve("swarmnotes.swarm.scheduler.node.Node.total_memory"),
                       _InstanceAttribute)
+
+
+def _table_rows(text: str) -> list[list[str]]:
+    """Every body row of every table on a page (header and separator rows left out)."""
+    rows, table_line = [], 0
+    for line in text.splitlines():
+        if not line.strip().startswith("|"):
+            table_line = 0
+            continue
+        table_line += 1
+        if table_line > 2:
+            rows.append(_cells(line))
+    return rows
+
+
+def test_the_chinese_page_maps_the_same_names() -> None:
+    # The Chinese edition's manifest translates the prose; its Go names and Python paths
+    # must be the English page's, row for row, or it lists a port that is not there.
+    chinese = PAGE.parent / "zh" / PAGE.name
+    english_rows = _table_rows(PAGE.read_text(encoding="utf-8"))
+    chinese_rows = _table_rows(chinese.read_text(encoding="utf-8"))
+    assert len(chinese_rows) == len(english_rows), (len(chinese_rows), len(english_rows))
+    drift = []
+    for en, zh in zip(english_rows, chinese_rows, strict=True):
+        path = PYTHON_PATH.fullmatch(en[1])
+        if en[0] != zh[0] or (path is not None and zh[1] != en[1]):
+            drift.append(f"English {en[:2]}, Chinese {zh[:2]}")
+        elif path is None and PYTHON_PATH.fullmatch(zh[1]):
+            drift.append(f"English {en[:2]} is not ported, Chinese names {zh[1]}")
+    assert not drift, "\n".join(drift)
+    modules = {m["path"] for m in PYTHON_PATH.finditer(PAGE.read_text(encoding="utf-8"))}
+    assert modules == {m["path"] for m in PYTHON_PATH.finditer(
+        chinese.read_text(encoding="utf-8"))}
