@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -40,7 +41,7 @@ import editions  # noqa: E402  (a sibling script, not a package)
 
 
 def jupyter_book(source: Path, config: Path | None = None,
-                 output: Path | None = None) -> int:
+                 output: Path | None = None, env: dict[str, str] | None = None) -> int:
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", "--all",
                "--warningiserror", "--keep-going"]
     if config is not None:
@@ -48,7 +49,7 @@ def jupyter_book(source: Path, config: Path | None = None,
     if output is not None:
         command += ["--path-output", str(output)]
     # The chapters' kernel (python3) is the venv's, which has this checkout installed.
-    return subprocess.run([*command, str(source)], cwd=ROOT).returncode
+    return subprocess.run([*command, str(source)], cwd=ROOT, env=env).returncode
 
 
 def root_config() -> dict[str, Any]:
@@ -117,7 +118,11 @@ def build_chinese(stored: bool) -> int:
     for problem in editions.prose_problems():  # an older translation is published, and said
         print("warning: Chinese edition:", problem)
     stage_chinese(stored)
-    status = jupyter_book(STAGE, output=ZH_OUT)
+    # jieba, which splits Chinese text into words for the search index, caches its
+    # dictionary in the temporary directory: keep that cache inside _build.
+    temporary = BUILD / "tmp"
+    temporary.mkdir(exist_ok=True)
+    status = jupyter_book(STAGE, output=ZH_OUT, env={**os.environ, "TMPDIR": str(temporary)})
     if status == 0:
         target = BUILD / "html" / "zh"
         shutil.rmtree(target, ignore_errors=True)
