@@ -1,13 +1,13 @@
 """The one base of classic Swarm's errors, and the bases of its packages (docker/swarm v1.2.5).
 
-# Go: every failure is a value of the ``error`` interface: sentinels made
-# with ``errors.New`` in the file that returns them, others with
-# ``fmt.Errorf``.  Python: one base, :class:`SwarmError`, so a caller (the
-# scheduler's second attempt, the CLI) can catch "any swarm error" the way
-# Go tests ``err != nil``; under it one base per Go package (cluster,
-# filter, strategy), each with Go's text as ``str()``.  The sentinels are
-# subclasses declared next to the code that raises them, each setting
-# ``message`` to Go's text (see SwarmError).
+Go: every failure is a value of the ``error`` interface: sentinels made
+with ``errors.New`` in the file that returns them, others with
+``fmt.Errorf``.  Python: one base, :class:`SwarmError`, so a caller (the
+scheduler's second attempt, the CLI) can catch "any swarm error" the way
+Go tests ``err != nil``; under it one base per Go package (cluster,
+filter, strategy), each with Go's text as ``str()``.  The sentinels are
+subclasses declared next to the code that raises them, each setting
+``message`` to Go's text (see SwarmError).
 """
 
 from __future__ import annotations

@@ -7,11 +7,11 @@ with the engine named three ways: ``from`` gets ``" node:<name>"``,
 ``Actor.Attributes`` get ``node.name``, ``node.id``, ``node.addr`` and
 ``node.ip``, and a ``node`` object is added at the end.
 
-# Go: the handler writes to each client's http.ResponseWriter under a lock,
-# from the engine's goroutine.  Python: engine events arrive on engine
-# threads, while the streams belong to the server's event loop, so each
-# stream is an asyncio.Queue that the handler fills with
-# loop.call_soon_threadsafe and the request's coroutine drains.
+Go: the handler writes to each client's http.ResponseWriter under a lock,
+from the engine's goroutine.  Python: engine events arrive on engine
+threads, while the streams belong to the server's event loop, so each
+stream is an asyncio.Queue that the handler fills with
+loop.call_soon_threadsafe and the request's coroutine drains.
 """
 
 from __future__ import annotations

@@ -116,13 +116,13 @@ def kernel_version() -> str:
 async def api_version(c: Context) -> str:
     """The API version the manager speaks: the lowest of its engines' own.
 
-    # Go: APIVERSION, 1.22, and no API-Version header on /_ping.  Python:
-    # the docker CLI negotiates from that header and, without one, falls
-    # back to 1.24, where `docker run --rm` removes the container itself and
-    # waits through the events stream.  Speaking the engines' version lets
-    # the CLI use what every engine understands (the engine removes, and
-    # `POST /containers/{id}/wait` waits), while everything still goes
-    # through the manager.
+    Go: APIVERSION, 1.22, and no API-Version header on /_ping.  Python:
+    the docker CLI negotiates from that header and, without one, falls
+    back to 1.24, where `docker run --rm` removes the container itself and
+    waits through the events stream.  Speaking the engines' version lets
+    the CLI use what every engine understands (the engine removes, and
+    `POST /containers/{id}/wait` waits), while everything still goes
+    through the manager.
     """
     versions = []
     for engine in c.cluster.list_engines():
@@ -308,9 +308,9 @@ def _request_filters(request: web.Request, known: set[str]
                      ) -> dict[str, list[str]] | web.Response:
     """The request's ``filters`` parameter, or the 400 answer for a bad one.
 
-    # Go: a parameter that does not parse is a 500, and unknown names are
-    # ignored.  Python: both are the request's fault, so 400, with the
-    # engine's text for an unknown name.
+    Go: a parameter that does not parse is a 500, and unknown names are
+    ignored.  Python: both are the request's fault, so 400, with the
+    engine's text for an unknown name.
     """
     try:
         filters = _parse_filters(request.query.get("filters", ""))
@@ -446,7 +446,7 @@ async def _engine_call(c: Context, engine: Any, method: str, path: str,
                        body: bytes | None = None) -> tuple[int, bytes] | web.Response:
     """One request to ``engine``: its status and body, or the 500 for a failed connection.
 
-    # Go: client.Get / client.Post, then engine.CheckConnectionErr(err).
+    Go: client.Get / client.Post, then engine.CheckConnectionErr(err).
     """
     headers = {"Content-Type": "application/json"} if body is not None else {}
     try:
@@ -667,8 +667,8 @@ def _engine_message(data: bytes) -> str:
 async def post_exec_start(c: Context, request: web.Request) -> web.StreamResponse:
     """Proxied when detached, hijacked when attached.  Go: postExecStart
 
-    # Go: a missing return makes a detached start run proxyContainer and
-    # then proxyHijack too.  Python: one or the other.
+    Go: a missing return makes a detached start run proxyContainer and
+    then proxyHijack too.  Python: one or the other.
     """
     if not request.headers.get("Connection"):
         return await proxy_container(c, request)
@@ -753,7 +753,7 @@ def _unix_seconds(text: str, now: float) -> float:
 async def get_events(c: Context, request: web.Request) -> web.StreamResponse:
     """Every engine's events, each naming its node, as one stream.  Go: getEvents
 
-    ``until`` ends the stream at that time, as in Go.  # Go (v1.2.5):
+    ``until`` ends the stream at that time, as in Go.  Go (v1.2.5):
     ``since`` is ignored.  Python: the events since then are first read back
     from every engine (each bounded by ``until``, or now) and written in
     time order, then the live stream follows.

@@ -9,9 +9,9 @@ a request that matches no route gets gorilla/mux's own answer, 404
 "404 page not found".  No request ever gets a traceback: an unexpected
 error is answered 500 with its text, and logged.
 
-# Go: gorilla/mux, one route object per pattern and method.  Python: one
-# aiohttp catch-all route and a small matcher over the same table, so the
-# table reads as Go's does.
+Go: gorilla/mux, one route object per pattern and method.  Python: one
+aiohttp catch-all route and a small matcher over the same table, so the
+table reads as Go's does.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ class Context:
     ``engine_session`` keeps one aiohttp client per engine, made on the
     server's event loop and closed with the app.
 
-    # Go: context.apiVersion is written by every request (a data race).
-    # Python: the version prefix is read from each request's match.
+    Go: context.apiVersion is written by every request (a data race).
+    Python: the version prefix is read from each request's match.
     """
 
     cluster: Cluster

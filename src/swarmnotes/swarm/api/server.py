@@ -5,10 +5,10 @@
 made under umask 0777 and then opened to its owner only, mode 0600) or
 ``tcp://host:port`` (a bare ``host:port`` is TCP too).
 
-# Go: ListenAndServe blocks until a listener fails.  Python: start() opens
-# every listener on the event loop and returns; stop() closes them, waits
-# for open requests up to a bound and removes the unix socket files, so a
-# stopped manager leaves nothing behind.
+Go: ListenAndServe blocks until a listener fails.  Python: start() opens
+every listener on the event loop and returns; stop() closes them, waits
+for open requests up to a bound and removes the unix socket files, so a
+stopped manager leaves nothing behind.
 """
 
 from __future__ import annotations

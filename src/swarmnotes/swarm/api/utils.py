@@ -199,8 +199,8 @@ def _request_head(request: web.Request, path: str, host: str) -> bytes:
 class _Splice(asyncio.Protocol):
     """One side of the spliced connection: what it receives goes to ``peer``.
 
-    # Go: two goroutines each io.Copy one way, then CloseWrite.  Python: two
-    # protocols on the event loop, each writing into the other's transport.
+    Go: two goroutines each io.Copy one way, then CloseWrite.  Python: two
+    protocols on the event loop, each writing into the other's transport.
     """
 
     def __init__(self) -> None:

@@ -33,8 +33,8 @@ DEFAULT_FILTER_NUMBER = len(filter.list())
 def default_host() -> str:
     """Where ``manage`` listens without ``-H``: a unix socket beside the lab.
 
-    # Go: tcp://127.0.0.1:2375.  Python: a unix socket, mode 0600; a TCP
-    # listener only with an explicit -H tcp://...
+    Go: tcp://127.0.0.1:2375.  Python: a unix socket, mode 0600; a TCP
+    listener only with an explicit -H tcp://...
     """
     from swarmnotes.lab.lab import default_lab_dir
 

@@ -147,9 +147,9 @@ def shares_to_cpus(shares: int, ncpu: int) -> int:
 def _shift_rfc3339(value: str, delta: float) -> str:
     """Add ``delta`` seconds to an RFC 3339 time as the engine writes it.
 
-    # Go: time.Parse(RFC3339Nano) then Add then Format.  Python: datetime
-    # keeps microseconds, so the nanosecond digits are cut.  Only used when the
-    # engine's clock is off by 2 s or more.
+    Go: time.Parse(RFC3339Nano) then Add then Format.  Python: datetime
+    keeps microseconds, so the nanosecond digits are cut.  Only used when the
+    engine's clock is off by 2 s or more.
     """
     if not value or delta == 0:
         return value
@@ -167,13 +167,13 @@ def _shift_rfc3339(value: str, delta: float) -> str:
 def _is_connection_failure(err: BaseException) -> bool:
     """Whether ``err`` means the engine could not be reached.
 
-    # Go: dockerclient.ErrConnectionRefused, engine-api's ErrConnectionFailed,
-    # or a message containing "onnection refused" / "annot connect to the
-    # docker engine endpoint".  Python: by the exception's type
-    # (dockerapi.is_connection_failure: refused, no such socket, no answer
-    # within the timeout, a connection cut), never by its text.  A call that
-    # timed out counts too: Go's timeout error matches neither text, but an
-    # engine that does not answer is not healthy.
+    Go: dockerclient.ErrConnectionRefused, engine-api's ErrConnectionFailed,
+    or a message containing "onnection refused" / "annot connect to the
+    docker engine endpoint".  Python: by the exception's type
+    (dockerapi.is_connection_failure: refused, no such socket, no answer
+    within the timeout, a connection cut), never by its text.  A call that
+    timed out counts too: Go's timeout error matches neither text, but an
+    engine that does not answer is not healthy.
     """
     return dockerapi.is_connection_failure(err)
 
@@ -331,7 +331,7 @@ class Engine:
     def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Call the Docker API and report the outcome to :meth:`check_connection_err`.
 
-        # Go: every call is followed by e.CheckConnectionErr(err).
+        Go: every call is followed by e.CheckConnectionErr(err).
         """
         try:
             result = fn(*args, **kwargs)
@@ -462,9 +462,9 @@ class Engine:
     def _update_client_version_from_server(self, server_version: str) -> None:
         """Go pins engine-api's version from the engine's.
 
-        # Go: e.apiClient.UpdateClientVersion("1.20".."1.24").  Python:
-        # docker-py has already negotiated the engine's own API version, which
-        # we keep; the version Go would pin is recorded in ``api_version``.
+        Go: e.apiClient.UpdateClientVersion("1.20".."1.24").  Python:
+        docker-py has already negotiated the engine's own API version, which
+        we keep; the version Go would pin is recorded in ``api_version``.
         """
         for below, api in (("1.9", "1.20"), ("1.10", "1.21"), ("1.11", "1.22"), ("1.12", "1.23")):
             if _version_less_than(server_version, below):
@@ -669,9 +669,9 @@ class Engine:
     def _resync(self) -> None:
         """Full refresh after a resumed event stream may have missed events.
 
-        # Python only: v1.2.5 never resumes a stream; its refresh loop
-        # eventually re-lists everything.  Here the monitor calls this before
-        # delivering anything more (for instance after dockerd restarted).
+        Python only: v1.2.5 never resumes a stream; its refresh loop
+        eventually re-lists everything.  Here the monitor calls this before
+        delivering anything more (for instance after dockerd restarted).
         """
         for refresh in (lambda: self.refresh_containers(True), self.refresh_images,
                         self.refresh_volumes, self.refresh_networks):

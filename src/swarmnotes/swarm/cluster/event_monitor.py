@@ -102,10 +102,10 @@ def format_since(time_nano: int) -> str:
 class _Backlog:
     """The unbounded queue between the decoder and the consumer.
 
-    # Go: resultChan := make(chan decodingResult), unbuffered: the decoder
-    # waits for the handler.  Python: put() never waits; the consumer takes
-    # everything queued at once (one wake-up per batch, not per event, which
-    # matters when every hand-off between threads costs a GIL switch).
+    Go: resultChan := make(chan decodingResult), unbuffered: the decoder
+    waits for the handler.  Python: put() never waits; the consumer takes
+    everything queued at once (one wake-up per batch, not per event, which
+    matters when every hand-off between threads costs a GIL switch).
     """
 
     __slots__ = ("_cond", "_items", "_end", "_ended", "_woken")
@@ -211,12 +211,12 @@ class _Run:
 def _chunks(stream: Any) -> Iterator[bytes]:
     """The body of a docker-py events stream (``decode=False``), chunk by chunk.
 
-    # Python: docker-py reads each HTTP chunk with two calls of urllib3's
-    # read(); urllib3's own read_chunked() is about 1.6 times faster on a
-    # replay (measured, benchmarks/bench_events.py).  Like docker-py's
-    # CancellableStream, a connection that breaks (closed by stop(), or by a
-    # dying daemon) simply ends the iteration; the monitor decides what that
-    # end means.
+    Python: docker-py reads each HTTP chunk with two calls of urllib3's
+    read(); urllib3's own read_chunked() is about 1.6 times faster on a
+    replay (measured, benchmarks/bench_events.py).  Like docker-py's
+    CancellableStream, a connection that breaks (closed by stop(), or by a
+    dying daemon) simply ends the iteration; the monitor decides what that
+    end means.
     """
     response = getattr(stream, "_response", None)
     raw = getattr(response, "raw", None)
@@ -438,9 +438,9 @@ class EventsMonitor:
     def stop(self) -> None:
         """End the current run; its consumer sends ``None`` on ``ec``.  Go: (*EventsMonitor).Stop
 
-        # Go: closes stopChan; a second Stop panics (close of closed channel).
-        # Python: idempotent.  Go leaves the decoder blocked on its next send
-        # (a leaked goroutine); here closing the stream ends it.
+        Go: closes stopChan; a second Stop panics (close of closed channel).
+        Python: idempotent.  Go leaves the decoder blocked on its next send
+        (a leaked goroutine); here closing the stream ends it.
         """
         with self._lock:
             run = self._run
@@ -461,9 +461,9 @@ class EventsMonitor:
     def _decode(self, run: _Run) -> None:
         """Read the body, split it into JSON lines, queue the messages; never wait.
 
-        # Go: json.NewDecoder(body).Decode in a loop.  Python: the raw HTTP
-        # chunks, split on the newline dockerd writes after every object
-        # (cheaper than docker-py's own json_stream decoding).
+        Go: json.NewDecoder(body).Decode in a loop.  Python: the raw HTTP
+        chunks, split on the newline dockerd writes after every object
+        (cheaper than docker-py's own json_stream decoding).
         """
         end: BaseException | None = None
         pending = b""

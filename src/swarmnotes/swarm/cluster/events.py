@@ -86,7 +86,7 @@ def call_handler(handler: EventHandler, event: Event) -> None:
 class EventHandlers:
     """A set of event handlers.  Go: cluster.EventHandlers
 
-    Safe for concurrent use.  # Go: a map, so handlers run in random order.
+    Safe for concurrent use.  Go: a map, so handlers run in random order.
     Python: a dict, so they run in registration order.
     """
 

@@ -34,9 +34,9 @@ class ErrNoNodeAvailable(SwarmError):
 class Scheduler:
     """A placement strategy and a list of filters.  Go: scheduler.Scheduler
 
-    # Go: Scheduler embeds sync.Mutex; the cluster holds it while it picks a
-    # node and registers the pending container.  Python: lock()/unlock() on
-    # a threading.Lock, and `with scheduler:` for the same thing.
+    Go: Scheduler embeds sync.Mutex; the cluster holds it while it picks a
+    node and registers the pending container.  Python: lock()/unlock() on
+    a threading.Lock, and `with scheduler:` for the same thing.
     """
 
     def __init__(self, strategy: PlacementStrategy, filters: list[Filter]) -> None:
