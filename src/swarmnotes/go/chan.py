@@ -1,9 +1,9 @@
-"""Go channels, ``select``, goroutines and ``time.After`` for Python threads.
+"""Port of golang/go go1.19.8 src/runtime/chan.go and src/runtime/select.go: channels, select.
 
-Ports the behaviour of Go's runtime (golang/go go1.19.8): ``src/runtime/chan.go``
-(``makechan``, ``chansend``, ``chanrecv``, ``closechan``),
-``src/runtime/select.go`` (``selectgo``) and, over the timers of
-:mod:`swarmnotes.go.timers`, ``src/time/sleep.go`` (``time.After``).
+Go channels, ``select`` and ``time.After`` for Python threads: the behaviour of
+Go's ``makechan``, ``chansend``, ``chanrecv``, ``closechan`` and ``selectgo``,
+and, over the timers of :mod:`swarmnotes.go.timers`, ``src/time/sleep.go``
+(``time.After``).
 Goroutines (``go()``) live in :mod:`swarmnotes.go.proc` and are re-exported
 here. Semantics are those of the Go spec: a nil channel (``None``)
 is never ready, a closed channel drains its buffer and then yields

@@ -1,8 +1,8 @@
-"""An HTTP client with a whole-request timeout, like Go's ``http.Client{Timeout}``.
+"""Port of golang/go go1.19.8 src/net/http/client.go and src/net/url/url.go: a bounded client.
 
-Ports the idea of golang/go go1.19.8 ``src/net/http/client.go``
-(``Client.Timeout``, ``setRequestCancel``) and ``src/net/url/url.go``
-(``url.Error``). Go's zero ``Client`` and ``http.DefaultClient`` (what
+An HTTP client with a whole-request timeout, the idea of Go's
+``http.Client{Timeout}`` (``Client.Timeout``, ``setRequestCancel``; and
+``url.Error``). Go's zero ``Client`` and ``http.DefaultClient`` (what
 ``http.Get`` uses) have **no** timeout: a server that accepts the connection
 and never answers keeps the caller waiting forever. Go's fix is a
 ``Timeout`` on the client, "a time limit for requests made by this Client",

@@ -1,9 +1,8 @@
-"""Pipelines and cancellation: gen, sq, merge and the three MD5All programs.
+"""Port of golang/blog 9aa2e114 content/pipelines/: gen, sq, merge and the three MD5All programs.
 
-Ports the examples of the Go blog article "Go Concurrency Patterns:
-Pipelines and cancellation" (Sameer Ajmani, 2014), golang/blog
-``content/pipelines/`` at commit 9aa2e114 (``sqfan.go``, ``sqleak.go``,
-``sqdone3.go``, ``serial.go``, ``parallel.go``, ``bounded.go``; ``sqdone3.go``
+The examples of the Go blog article "Go Concurrency Patterns: Pipelines and
+cancellation" (Sameer Ajmani, 2014): ``sqfan.go``, ``sqleak.go``,
+``sqdone3.go``, ``serial.go``, ``parallel.go``, ``bounded.go`` (``sqdone3.go``
 and ``parallel.go`` as of 204a024d / 26209f9d).
 
 A *stage* receives values from inbound channels, does some work and sends

@@ -1,6 +1,6 @@
-"""Go's ``runtime.GOMAXPROCS`` and ``runtime.NumCPU`` for a Python process.
+"""Port of golang/go go1.19.8 src/runtime/debug.go: ``GOMAXPROCS`` and ``NumCPU``.
 
-Ports ``src/runtime/debug.go`` (``GOMAXPROCS``, ``NumCPU``), go1.19.8.
+Go's ``runtime.GOMAXPROCS`` and ``runtime.NumCPU`` for a Python process.
 
 Go: ``GOMAXPROCS(n)`` caps how many OS threads execute Go code at the same
 time; goroutines beyond that wait for a turn. It returns the previous

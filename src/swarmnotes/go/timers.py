@@ -1,7 +1,7 @@
-"""Timers: one heap of callbacks run at monotonic times, behind ``after`` and context deadlines.
+"""Port of golang/go go1.19.8 src/runtime/time.go: the timers behind ``after`` and deadlines.
 
-Ports the role of golang/go go1.19.8 ``src/runtime/time.go`` (the runtime's
-timer heap: ``addtimer``, ``deltimer``): a timer is not a goroutine, and
+Timers play the role of the runtime's timer heap (``addtimer``, ``deltimer``):
+one heap of callbacks run at monotonic times; a timer is not a goroutine, and
 stopping one before it fires tells you so.  :func:`swarmnotes.go.chan.after`
 (``time.After``) and :mod:`swarmnotes.go.context`'s deadlines schedule here.
 """

@@ -1,4 +1,4 @@
-"""SwarmKit's errors: moby/swarmkit v1.12.0 agent/errors.go, and the base of them all.
+"""Port of moby/swarmkit v1.12.0 agent/errors.go: SwarmKit's errors, and the base of them all.
 
 :class:`SwarmKitError` is the one base of the package's errors (the CLI
 prints any of them as one line).  The agent's sentinels keep Go's text: each

@@ -1,6 +1,6 @@
-"""SwarmKit's ``agent.Node``: the lifecycle ``swarmd`` runs, driving a real engine.
+"""Port of moby/swarmkit v1.12.0 agent/node.go: ``agent.Node``, the lifecycle ``swarmd`` runs.
 
-Ports moby/swarmkit v1.12.0 ``agent/node.go`` (``NodeConfig``, ``NewNode``,
+SwarmKit's Node, driving a real engine (``NodeConfig``, ``NewNode``,
 ``Start``, ``run``, ``Stop``, ``Err``, ``Ready``); the errors it uses from
 ``agent/errors.go`` are in :mod:`swarmnotes.swarmkit.errors` (and importable
 from here). Semantics, branch by branch: ``shared/reference/

@@ -1,7 +1,7 @@
-"""``swarmd``: build a Node from flags, start it, stop it on Ctrl+C, return its error.
+"""Port of moby/swarmkit v1.12.0 cmd/swarmd/main.go: ``swarmd``, a Node run from flags.
 
-Ports moby/swarmkit v1.12.0 ``cmd/swarmd/main.go`` (a cobra command whose
-RunE is the whole program). Usage::
+``swarmd`` builds a Node from flags, starts it, stops it on Ctrl+C and
+returns its error (a cobra command whose RunE is the whole program). Usage::
 
     python -m swarmnotes.swarmkit.swarmd --engine-addr unix:///.../lab-1.sock \\
         --listen-remote-api 172.30.3.11:2377
