@@ -4,7 +4,7 @@ Two measurements on one lab engine, printed side by side:
 
 1. **Throughput.**  256 volume events fill the daemon's replay ring; their
    exact first and last ``timeNano`` fix a ``since``/``until`` range that ends
-   by itself.  The same range is replayed by
+   by itself. The same range is replayed by
    * raw docker-py: ``for msg in api.events(since, until, decode=True)``;
    * the monitor: ``EventsMonitor(api, handler, since=, until=)``, from
      ``start(ec)`` until the end arrives on ``ec`` (every message through the
@@ -15,7 +15,7 @@ Two measurements on one lab engine, printed side by side:
 
 2. **Latency** from an API call returning to the handler seeing its event:
    volume create and remove, one at a time, with the monitor and a raw
-   docker-py reader thread listening at once.  Negative values are real:
+   docker-py reader thread listening at once. Negative values are real:
    dockerd publishes the event before it writes the HTTP response.
    Target: p99 < 5 ms on an idle machine.
 

@@ -7,7 +7,7 @@ this process (``swarmnotes.swarm.cli.Manager``, spread, the six default
 filters, over the three engines) on a unix socket; every sample is one
 ``docker -H ... run -d --label io.swarmnotes=1 IMAGE true`` process of
 Debian's docker CLI, run alternately through the manager and straight to
-lab-1's socket, so machine load hits both columns alike.  Reported:
+lab-1's socket, so machine load hits both columns alike. Reported:
 
 * containers/s (runs / the column's summed wall time) and p50/p99 latency
   of one ``docker run -d`` process, per column;

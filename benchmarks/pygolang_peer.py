@@ -2,8 +2,8 @@
 
 pygolang (PyPI ``pygolang``, channels and goroutines in C++ behind a Python
 API) cannot share this project's venv: it builds only with Cython < 3 and
-pulls gevent.  ``tools/run-benchmarks.sh`` builds it in ``.venv-pygolang``;
-``SWARMNOTES_PYGOLANG_PYTHON`` names another interpreter that has it.  The
+pulls gevent. ``tools/run-benchmarks.sh`` builds it in ``.venv-pygolang``;
+``SWARMNOTES_PYGOLANG_PYTHON`` names another interpreter that has it. The
 peer script, ``benchmarks/pygolang/peer.py``, runs in that interpreter during
 the same benchmark run, as the Go peer does with ``go run``.
 """

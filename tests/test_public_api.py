@@ -2,7 +2,7 @@
 
 DOCUMENTED transcribes the project's contract, DESIGN.md ("Public API") for
 swarmnotes.go and swarmnotes.swarmkit and api/swarm.md for swarmnotes.swarm,
-module by module.  A module's ``__all__`` must be exactly its documented
+module by module. A module's ``__all__`` must be exactly its documented
 names plus those in UNDOCUMENTED: additions to the contract that the contract
 does not list yet (each named in the closing note that added it, so the contract
 can take it up). Each entry is checked to be exported and not yet documented,

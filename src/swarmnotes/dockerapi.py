@@ -228,7 +228,7 @@ class APIClient(docker.APIClient):
     It remembers the address it was given (``engine_url``: docker-py keeps
     only ``http+docker://localhost`` for a unix socket), and each request
     that gets no answer raises ``error_type`` (:class:`EngineError`, or a
-    package's subclass) with the sentence, from requests' error.  An answer
+    package's subclass) with the sentence, from requests' error. An answer
     that is not JSON is found later, where docker-py decodes it: the
     packages' own :func:`reported` blocks catch that.
     """

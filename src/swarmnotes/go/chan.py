@@ -329,7 +329,7 @@ class Chan:
         For :mod:`swarmnotes.go.context`: a context's done channel shares the
         package's reentrant lock, so a cancel, which holds that lock, closes
         done channels with :meth:`close_holding_lock` and no more locking.
-        ``lock`` must be reentrant.  Go has no such thing: its cancelCtx
+        ``lock`` must be reentrant. Go has no such thing: its cancelCtx
         closes done with ``close(d)`` while holding its own mutex.
         """
         ch = cls()

@@ -1,6 +1,6 @@
 """A unix-socket forwarder in front of a lab engine, to cut connections for real.
 
-Not a mock: every byte goes to and from the real dockerd.  ``cut()`` closes the
+Not a mock: every byte goes to and from the real dockerd. ``cut()`` closes the
 connections going through it (the client sees its stream end, as on a network
 drop); ``refuse()`` stops listening (new connections fail, as if the engine were
 down) until ``allow()``.

@@ -198,7 +198,7 @@ def test_engine_backs_off_after_an_error(engine: LabEngine, proxy: UnixProxy) ->
         texts = [h for _, h in history]
         assert texts[1] == "run 1: ended: EOF"
         assert texts[2].startswith("run 2: start") and texts[3].startswith("run 2: open failed")
-        # EOF: restarted at once.  An error: restarted after the delayer's back-off
+        # EOF: restarted at once. An error: restarted after the delayer's back-off
         # (refresh_min_interval * (1 + failures) + random, here at least 1 s).
         failures = [t for t, h in history if "open failed" in h]
         starts = [t for t, h in history if "start" in h]

@@ -1,7 +1,7 @@
 """Port of docker/swarm v1.2.5 api/handlers.go: the Docker API, answered by the cluster.
 
 The handlers the docker CLI needs to run, list, inspect, log, stop and
-remove containers and to follow events.  Each one is named after its Go
+remove containers and to follow events. Each one is named after its Go
 function (``getContainersJSON`` -> :func:`get_containers_json`); the route
 table that maps requests to them is in :mod:`swarmnotes.swarm.api.primary`.
 
@@ -80,13 +80,13 @@ __all__ = [
     "proxy_image",
 ]
 
-# Go: the API version swarm v1.2.5 was built for.  Python: /version and
+# Go: the API version swarm v1.2.5 was built for. Python: /version and
 # /_ping report the lowest of the engines' versions instead (see get_version).
 APIVERSION = "1.22"
 VERSION = "1.2.5"  # Go: version.VERSION, shown as "swarm/1.2.5"
 
 # The list filters getContainersJSON looks at; anything else is refused, as
-# the engine refuses it.  # Go (v1.2.5): unknown names are silently ignored.
+# the engine refuses it. # Go (v1.2.5): unknown names are silently ignored.
 _CONTAINER_FILTERS = {"name", "id", "label", "status", "node", "volume", "exited"}
 
 
@@ -116,10 +116,10 @@ def kernel_version() -> str:
 async def api_version(c: Context) -> str:
     """The API version the manager speaks: the lowest of its engines' own.
 
-    Go: APIVERSION, 1.22, and no API-Version header on /_ping.  Python:
+    Go: APIVERSION, 1.22, and no API-Version header on /_ping. Python:
     the docker CLI negotiates from that header and, without one, falls
     back to 1.24, where `docker run --rm` removes the container itself and
-    waits through the events stream.  Speaking the engines' version lets
+    waits through the events stream. Speaking the engines' version lets
     the CLI use what every engine understands (the engine removes, and
     `POST /containers/{id}/wait` waits), while everything still goes
     through the manager.
@@ -225,7 +225,7 @@ def engine_updated_at(engine: Any) -> float:
 
 # GET /info
 async def get_info(c: Context, request: web.Request) -> web.StreamResponse:
-    """Classic Swarm's ``/info``: the cluster's totals and a block per node.  Go: getInfo"""
+    """Classic Swarm's ``/info``: the cluster's totals and a block per node. Go: getInfo"""
     def build() -> dict[str, Any]:
         status = [["Role", "primary"], *cluster_info(c)]  # Go: statusHandler.Status()
         containers = c.cluster.containers()
@@ -309,7 +309,7 @@ def _request_filters(request: web.Request, known: set[str]
     """The request's ``filters`` parameter, or the 400 answer for a bad one.
 
     Go: a parameter that does not parse is a 500, and unknown names are
-    ignored.  Python: both are the request's fault, so 400, with the
+    ignored. Python: both are the request's fault, so 400, with the
     engine's text for an unknown name.
     """
     try:
@@ -350,7 +350,7 @@ def _match_kv_list(filters: dict[str, list[str]], labels: dict[str, str]) -> boo
 
 # GET /containers/json
 async def get_containers_json(c: Context, request: web.Request) -> web.StreamResponse:
-    """Every engine's containers, names prefixed with the node.  Go: getContainersJSON"""
+    """Every engine's containers, names prefixed with the node. Go: getContainersJSON"""
     all_ = bool_value(request, "all")
     limit = int_value_or_zero(request, "limit")
     before: Container | None = None
@@ -506,7 +506,7 @@ def _is_parse_error(config: Any) -> bool:
 
 # POST /containers/create
 async def post_containers_create(c: Context, request: web.Request) -> web.StreamResponse:
-    """Schedule the container on an engine through the cluster.  Go: postContainersCreate"""
+    """Schedule the container on an engine through the cluster. Go: postContainersCreate"""
     name = request.query.get("name", "")
     body = await request.read()
     try:
@@ -519,7 +519,7 @@ async def post_containers_create(c: Context, request: web.Request) -> web.Stream
         return http_error("json: cannot unmarshal " + type(raw).__name__
                           + " into Go value of type cluster.OldContainerConfig", 400)
     # Go: MemorySwappiness is preset to -1 so that a body without it does not
-    # decode to 0 (no swap).  Python: a missing key stays missing, and the
+    # decode to 0 (no swap). Python: a missing key stays missing, and the
     # engine applies its own default.
     oldconfig = OldContainerConfig(raw)
     consolidate_resource_fields(oldconfig)
@@ -529,7 +529,7 @@ async def post_containers_create(c: Context, request: web.Request) -> web.Stream
     try:
         container_config.validate()
     except ValueError as exc:
-        # Go: 500.  Python: 400, the request is wrong.
+        # Go: 500. Python: 400, the request is wrong.
         return http_error(str(exc), 400)
 
     try:
@@ -539,7 +539,7 @@ async def post_containers_create(c: Context, request: web.Request) -> web.Stream
         if text.startswith("Conflict"):
             return http_error(text, 409)
         if isinstance(exc, FilterError) and _is_parse_error(container_config):
-            # Go: 500.  Python: a constraint that does not parse is a bad request.
+            # Go: 500. Python: a constraint that does not parse is a bad request.
             return http_error(text, 400)
         return http_error(text, 500)
     # Go: fmt.Fprintf(w, "{%q:%q}", "Id", container.ID), 201.
@@ -646,7 +646,7 @@ async def post_containers_exec(c: Context, request: web.Request) -> web.StreamRe
         return answer
     status, data = answer
     if status < 200 or status >= 400:
-        # Go: the engine's body, as a 500.  Python: with the engine's status.
+        # Go: the engine's body, as a 500. Python: with the engine's status.
         return http_error(_engine_message(data), status if status >= 400 else 500)
     exec_id = str(json.loads(data).get("Id", ""))
     exec_ids = container.info.get("ExecIDs") or []
@@ -665,10 +665,10 @@ def _engine_message(data: bytes) -> str:
 
 # POST /exec/{execid:.*}/start
 async def post_exec_start(c: Context, request: web.Request) -> web.StreamResponse:
-    """Proxied when detached, hijacked when attached.  Go: postExecStart
+    """Proxied when detached, hijacked when attached. Go: postExecStart
 
     Go: a missing return makes a detached start run proxyContainer and
-    then proxyHijack too.  Python: one or the other.
+    then proxyHijack too. Python: one or the other.
     """
     if not request.headers.get("Connection"):
         return await proxy_container(c, request)
@@ -715,7 +715,7 @@ async def proxy_hijack(c: Context, request: web.Request) -> web.StreamResponse:
 
 # GET /images/{name:.*}/json and friends
 async def proxy_image(c: Context, request: web.Request) -> web.StreamResponse:
-    """Proxy to an engine that has the image.  Go: proxyImage"""
+    """Proxy to an engine that has the image. Go: proxyImage"""
     name = request.match_info["name"]
     image = c.cluster.image(name)
     if image is None or image.engine is None:
@@ -728,7 +728,7 @@ async def proxy_image(c: Context, request: web.Request) -> web.StreamResponse:
 
 # GET /images/json
 async def get_images_json(c: Context, request: web.Request) -> web.StreamResponse:
-    """Every engine's images, one entry per engine that has it.  Go: getImagesJSON"""
+    """Every engine's images, one entry per engine that has it. Go: getImagesJSON"""
     out = []
     for image in c.cluster.images():
         entry = dict(image.summary)
@@ -751,10 +751,10 @@ def _unix_seconds(text: str, now: float) -> float:
 
 # GET /events
 async def get_events(c: Context, request: web.Request) -> web.StreamResponse:
-    """Every engine's events, each naming its node, as one stream.  Go: getEvents
+    """Every engine's events, each naming its node, as one stream. Go: getEvents
 
-    ``until`` ends the stream at that time, as in Go.  Go (v1.2.5):
-    ``since`` is ignored.  Python: the events since then are first read back
+    ``until`` ends the stream at that time, as in Go. Go (v1.2.5):
+    ``since`` is ignored. Python: the events since then are first read back
     from every engine (each bounded by ``until``, or now) and written in
     time order, then the live stream follows.
     """
@@ -804,7 +804,7 @@ async def get_events(c: Context, request: web.Request) -> web.StreamResponse:
 
 
 # The event filters the engine knows and the manager applies to the merged
-# stream (each engine would apply them to its own).  # Go (v1.2.5): the
+# stream (each engine would apply them to its own). # Go (v1.2.5): the
 # filters parameter is ignored, every event goes to every stream.
 _EVENT_FILTERS = {"container", "event", "image", "label", "type", "node", "volume",
                   "network", "daemon"}

@@ -2,14 +2,14 @@
 
 :data:`ROUTES` is Go's ``routes`` map, method -> route -> handler, with the
 same gorilla/mux patterns (``{name:.*}`` matches anything, slashes too).
-Each route is served both bare and under a ``/v1.xx`` prefix.  Routes of
+Each route is served both bare and under a ``/v1.xx`` prefix. Routes of
 Go's table whose handler is not ported answer as
 ``notImplementedHandler`` does (501 "Not supported in clustering mode.");
 a request that matches no route gets gorilla/mux's own answer, 404
-"404 page not found".  No request ever gets a traceback: an unexpected
+"404 page not found". No request ever gets a traceback: an unexpected
 error is answered 500 with its text, and logged.
 
-Go: gorilla/mux, one route object per pattern and method.  Python: one
+Go: gorilla/mux, one route object per pattern and method. Python: one
 aiohttp catch-all route and a small matcher over the same table, so the
 table reads as Go's does.
 """
@@ -42,7 +42,7 @@ Handler = Callable[["Context", web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass
 class Context:
-    """What every handler gets.  Go: api.context
+    """What every handler gets. Go: api.context
 
     ``engine_session`` keeps one aiohttp client per engine, made on the
     server's event loop and closed with the app.
@@ -61,7 +61,7 @@ class Context:
     api_versions: dict[str, str] = field(default_factory=dict)  # each engine's own, by addr
 
     def engine_session(self, engine: Engine) -> aiohttp.ClientSession:
-        """The HTTP client for ``engine``.  Go: (*Engine).HTTPClientAndScheme"""
+        """The HTTP client for ``engine``. Go: (*Engine).HTTPClientAndScheme"""
         session = self._sessions.get(engine.addr)
         if session is None or session.closed:
             connector: aiohttp.BaseConnector
@@ -205,7 +205,7 @@ def match(method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
 
 def new_primary(cluster: Cluster, scheduler: Scheduler, tls_config: Any = None,
                 debug: bool = False) -> web.Application:
-    """The manager's API as an aiohttp app.  Go: NewPrimary
+    """The manager's API as an aiohttp app. Go: NewPrimary
 
     Registers the events handler with the cluster (and unregisters it when
     the app shuts down).

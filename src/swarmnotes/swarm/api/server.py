@@ -5,7 +5,7 @@
 made under umask 0777 and then opened to its owner only, mode 0600) or
 ``tcp://host:port`` (a bare ``host:port`` is TCP too).
 
-Go: ListenAndServe blocks until a listener fails.  Python: start() opens
+Go: ListenAndServe blocks until a listener fails. Python: start() opens
 every listener on the event loop and returns; stop() closes them, waits
 for open requests up to a bound and removes the unix socket files, so a
 stopped manager leaves nothing behind.
@@ -89,7 +89,7 @@ class Listener:
 
 @dataclass
 class Server:
-    """The manager's listeners.  Go: api.Server"""
+    """The manager's listeners. Go: api.Server"""
 
     hosts: list[str]
     tls_config: object = None
@@ -98,7 +98,7 @@ class Server:
     _runner: web.AppRunner | None = None
 
     async def start(self, app: web.Application) -> None:
-        """Open every listener and serve ``app`` on them.  Go: ListenAndServe
+        """Open every listener and serve ``app`` on them. Go: ListenAndServe
 
         Raises ``ServerError`` (and opens nothing) when a host cannot be used.
         """

@@ -11,9 +11,9 @@ Three ways a request reaches an engine:
 
 **Hijacking with aiohttp.**  Go's handler takes the raw connection from
 ``http.Hijacker``, writes the request to a fresh connection to the engine
-and copies bytes both ways until one side ends.  The manager never reads the
+and copies bytes both ways until one side ends. The manager never reads the
 engine's answer: the client reads the engine's own ``101 Switching
-Protocols`` (or its 404) from the spliced stream.  The port does the same
+Protocols`` (or its 404) from the spliced stream. The port does the same
 with two public asyncio hooks and no HTTP parsing of its own:
 
 1. the connection to the engine is an asyncio transport the manager opens
@@ -75,7 +75,7 @@ class RequestError(Exception):
 
 
 def http_error(err: str, status: int) -> web.Response:
-    """Go's ``httpError``: log it and answer ``err`` as plain text.  Go: httpError"""
+    """Go's ``httpError``: log it and answer ``err`` as plain text. Go: httpError"""
     log.debug("HTTP error %d: %s", status, err)
     # Go: http.Error writes the text and a newline, with nosniff.
     return web.Response(
@@ -88,7 +88,7 @@ def http_error(err: str, status: int) -> web.Response:
 
 
 def bool_value(request: web.Request, k: str) -> bool:
-    """Empty, ``0``, ``no``, ``false`` and ``none`` are false.  Go: boolValue"""
+    """Empty, ``0``, ``no``, ``false`` and ``none`` are false. Go: boolValue"""
     s = request.query.get(k, "").strip().lower()
     return s not in ("", "0", "no", "false", "none")
 
@@ -106,7 +106,7 @@ def get_container_from_vars(c: Context, match_info: dict[str, str]
     """The container a route names, and an error text ("" when none).
 
     A known container on an unhealthy engine comes back with an error too,
-    so the caller can answer 500 rather than 404.  Go: getContainerFromVars
+    so the caller can answer 500 rather than 404. Go: getContainerFromVars
     """
     if "name" in match_info:
         name = match_info["name"]
@@ -141,10 +141,10 @@ async def proxy_async(
     c: Context, engine: Engine, request: web.Request, path: str,
     callback: Callable[[], Awaitable[None]] | None = None,
 ) -> web.StreamResponse:
-    """Send the request to ``engine`` and stream its answer back.  Go: proxyAsync
+    """Send the request to ``engine`` and stream its answer back. Go: proxyAsync
 
     ``callback`` runs after the engine's answer has been copied (Go: the
-    force-refresh of ``proxyContainerAndForceRefresh``).  Connection errors
+    force-refresh of ``proxyContainerAndForceRefresh``). Connection errors
     raise ``aiohttp.ClientError``/``OSError``, for the caller to report.
     """
     session = c.engine_session(engine)
@@ -199,7 +199,7 @@ def _request_head(request: web.Request, path: str, host: str) -> bytes:
 class _Splice(asyncio.Protocol):
     """One side of the spliced connection: what it receives goes to ``peer``.
 
-    Go: two goroutines each io.Copy one way, then CloseWrite.  Python: two
+    Go: two goroutines each io.Copy one way, then CloseWrite. Python: two
     protocols on the event loop, each writing into the other's transport.
     """
 
@@ -260,10 +260,10 @@ async def _open_engine(c: Context, engine: Engine, protocol: _Splice) -> str:
 
 
 async def hijack(c: Context, engine: Engine, request: web.Request, path: str) -> web.StreamResponse:
-    """Splice the client's connection to the engine's.  Go: hijack
+    """Splice the client's connection to the engine's. Go: hijack
 
     Returns once both directions have ended (or either connection is lost);
-    both connections are closed by then.  A failure to reach the engine
+    both connections are closed by then. A failure to reach the engine
     raises before anything was taken over, so the caller can still answer
     with an error.
     """

@@ -2,15 +2,15 @@
 
 The flags that matter to scheduling are ``--strategy`` (default
 ``strategy.List()[0]``, ``spread``) and ``--filter``/``-f`` (default every
-filter of ``filter.List()``).  ``DefaultFilterNumber`` records how many
+filter of ``filter.List()``). ``DefaultFilterNumber`` records how many
 defaults there are, because of how codegangsta/cli fills a string-slice
 flag: the values given on the command line are *appended* to the default
-list.  cli/manage.go therefore drops the first ``DefaultFilterNumber``
+list. cli/manage.go therefore drops the first ``DefaultFilterNumber``
 entries when the flag was set, so ``--filter health --filter port`` means
 just those two.
 
 Python's argparse has the same habit: ``action="append"`` with a list
-default appends to a copy of the default.  So the port keeps Go's default
+default appends to a copy of the default. So the port keeps Go's default
 and Go's slicing (see :func:`swarmnotes.swarm.cli.manage.parse_manage_args`).
 
 Not ported: TLS, replication/leader election, the mesos driver and the
@@ -33,7 +33,7 @@ DEFAULT_FILTER_NUMBER = len(filter.list())
 def default_host() -> str:
     """Where ``manage`` listens without ``-H``: a unix socket beside the lab.
 
-    Go: tcp://127.0.0.1:2375.  Python: a unix socket, mode 0600; a TCP
+    Go: tcp://127.0.0.1:2375. Python: a unix socket, mode 0600; a TCP
     listener only with an explicit -H tcp://...
     """
     from swarmnotes.lab.lab import default_lab_dir
@@ -42,7 +42,7 @@ def default_host() -> str:
 
 
 def get_discovery(args: argparse.Namespace) -> str:
-    """The one positional argument, else ``$SWARM_DISCOVERY``.  Go: getDiscovery"""
+    """The one positional argument, else ``$SWARM_DISCOVERY``. Go: getDiscovery"""
     if args.discovery:
         return str(args.discovery)
     return os.environ.get("SWARM_DISCOVERY", "")

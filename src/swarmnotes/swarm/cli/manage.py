@@ -14,7 +14,7 @@ The wiring, in Go's order:
 5. ``scheduler.New(strategy, filters)`` and the cluster around it;
 6. the API server on every ``-H`` host, ``NewPrimary(cluster)`` as handler.
 
-Every fatal error prints Go's text and exits 1.  :class:`Manager` is the
+Every fatal error prints Go's text and exits 1. :class:`Manager` is the
 same program as an object, for tests and the book: ``start()`` returns once
 it listens, ``stop()`` closes the listeners, removes the socket file and
 disconnects every engine, leaving no thread behind.
@@ -77,7 +77,7 @@ def parse_duration(text: str) -> float:
 
 @dataclass
 class ManageOptions:
-    """What the flags say, checked.  The fields mirror the Go variables of manage()."""
+    """What the flags say, checked. The fields mirror the Go variables of manage()."""
 
     strategy: str = "spread"
     filters: list[str] = field(default_factory=filter.list)
@@ -168,7 +168,7 @@ def discovery_addrs(uri: str) -> list[tuple[str, str]]:
 
     ``nodes://a,b`` lists them (each ``unix:///path``, ``tcp://host:port`` or
     ``host:port``; Go's nodes discovery also expands ``10.0.0.[10:12]:2375``,
-    which is not ported).  An empty uri means the lab's engines: the lab is
+    which is not ported). An empty uri means the lab's engines: the lab is
     started when none is up.
     """
     if not uri:
@@ -196,7 +196,7 @@ class Manager:
 
     ``start()`` connects every engine and opens the listeners (an engine
     that cannot be reached is logged and left out: Go keeps retrying it
-    through discovery); ``stop()`` undoes everything.  The server runs on an
+    through discovery); ``stop()`` undoes everything. The server runs on an
     asyncio event loop in its own goroutine.
     """
 

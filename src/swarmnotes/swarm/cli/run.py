@@ -1,7 +1,7 @@
 """Run ``swarmnotes manage`` as its own process, and the real ``docker`` CLI against it.
 
 Not a port of a Go file: the set-up the manager's chapter, tests and
-benchmark share.  :class:`ManagerProcess` starts the command exactly as a
+benchmark share. :class:`ManagerProcess` starts the command exactly as a
 reader types it, waits (bounded) until it prints where it listens, and
 stops it with SIGTERM, checking that it exited 0 and removed its socket.
 :func:`docker` runs ``/usr/bin/docker -H <manager>`` with a timeout.
