@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
-from swarmnotes.go import Chan, leak
+from swarmnotes.go import Chan, leak, trace
 from swarmnotes.go.pipeline import gen, md5_all, merge, sq
 
 MODES = ["serial", "parallel", "bounded"]
@@ -98,6 +103,51 @@ def test_stages_close_their_outbound_channels() -> None:
         out = sq(gen())
         assert out.recv() == (None, False)
         assert out.closed
+
+
+def _calls_into_trace(run: Callable[[], object]) -> Counter[str]:
+    """The functions of swarmnotes/go/trace.py that ``run()`` entered, counted.
+
+    A profile hook in this thread and in every thread started meanwhile (the
+    stages' goroutines) counts each Python call whose code is in trace.py.
+    """
+    calls: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        if event == "call" and frame.f_code.co_filename == trace.__file__:
+            with lock:
+                calls[frame.f_code.co_name] += 1
+
+    threading.setprofile(profile)
+    sys.setprofile(profile)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)
+    return calls
+
+
+@pytest.mark.parametrize("with_done", [False, True], ids=["sqfan", "sqdone3"])
+def test_untraced_pipeline_never_calls_the_tracer_per_value(with_done: bool) -> None:
+    # With no Tracer installed, the per-value send must not enter trace.py:
+    # the only tracer code an untraced run may run is new_chan, once per stage.
+    assert trace.active() is None
+
+    def run(n: int) -> Callable[[], object]:
+        def pipeline() -> None:
+            done = Chan() if with_done else None
+            inbound = gen(*range(n), done=done)
+            assert sorted(merge(sq(inbound, done), sq(inbound, done), done=done)) == [
+                i * i for i in range(n)]
+            if done is not None:
+                done.close()
+        return pipeline
+
+    few, many = _calls_into_trace(run(5)), _calls_into_trace(run(500))
+    assert set(many) <= {"new_chan"}, f"the hot path called into trace.py: {dict(many)}"
+    assert many == few == Counter(new_chan=4)  # gen, two sq, merge
 
 
 # -- md5_all -------------------------------------------------------------------

@@ -56,9 +56,10 @@ def _send(out: Chan, v: Any, done: Chan | None) -> bool:
 
     With ``done`` None (a nil channel, never ready) this is a plain send.
     """
-    rec = trace.recorder(out)
-    if rec is not None:
-        return _traced_send(rec, out, v, done)
+    # Only a Tracer makes TracedChans, so an untraced run pays this one type
+    # check per value and never calls into the tracer.
+    if type(out) is trace.TracedChan:
+        return _traced_send(out.tracer, out, v, done)
     if done is None:
         out.send(v)
         return True

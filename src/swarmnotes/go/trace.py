@@ -297,7 +297,12 @@ def new_chan(cap: int = 0, label: str = "chan") -> Chan:
 
 
 def recorder(ch: Chan) -> Tracer | None:
-    """The tracer recording ``ch`` (None for a plain channel: the fast path)."""
+    """The tracer recording ``ch`` (None for a plain channel).
+
+    The pipeline's per-value ``_send`` does not call this: it checks
+    ``type(out) is TracedChan`` inline, so an untraced run never enters this
+    module once its channels are made.
+    """
     if type(ch) is TracedChan:
         return ch.tracer
     return None
