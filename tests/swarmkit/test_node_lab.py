@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docker
 import pytest
@@ -46,9 +47,9 @@ def stop_ctx():  # type: ignore[no-untyped-def]
 
 
 def manager_config(engine: LabEngine, client: docker.DockerClient, state_dir: Path,
-                   **kw: object) -> NodeConfig:
+                   **kw: Any) -> NodeConfig:
     return NodeConfig(hostname=engine.name, listen_remote_api=f"{engine.address}:2377",
-                      state_dir=str(state_dir / engine.name), executor=client, **kw)  # type: ignore[arg-type]
+                      state_dir=str(state_dir / engine.name), executor=client, **kw)
 
 
 def worker_config(engine: LabEngine, client: docker.DockerClient, state_dir: Path,
