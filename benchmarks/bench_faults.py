@@ -83,8 +83,10 @@ class BadServer:
             conn.settimeout(5)
             while conn.recv(65536):
                 if self.mode == "garbage":
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                                 b"Content-Length: 13\r\n\r\n<html></html>")
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                        b"Content-Length: 13\r\n\r\n<html></html>"
+                    )
                 else:
                     conn.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n")
                     return
@@ -116,17 +118,31 @@ def endpoint_url(kind: str, tmp: str) -> tuple[str, BadServer | None]:
 def via_swarmd(url: str, bound: float, tmp: str) -> str:
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        rc = swarmd.main(["--engine-addr", url, "-d", os.path.join(tmp, "swarmd"),
-                          "--listen-remote-api", "127.0.0.1:4242",
-                          "--engine-timeout", str(bound)])
+        rc = swarmd.main(
+            [
+                "--engine-addr",
+                url,
+                "-d",
+                os.path.join(tmp, "swarmd"),
+                "--listen-remote-api",
+                "127.0.0.1:4242",
+                "--engine-timeout",
+                str(bound),
+            ]
+        )
     assert rc == 1
     return err.getvalue()
 
 
 def via_node(url: str, bound: float, tmp: str) -> str:
     executor = dockerapi.docker_client(url, timeout=bound)
-    node = Node(NodeConfig(state_dir=os.path.join(tmp, "node"), executor=executor,
-                           listen_remote_api="127.0.0.1:4242"))
+    node = Node(
+        NodeConfig(
+            state_dir=os.path.join(tmp, "node"),
+            executor=executor,
+            listen_remote_api="127.0.0.1:4242",
+        )
+    )
     ctx, cancel = with_cancel(background())
     wait, stop_waiting = with_timeout(background(), bound + 30)
     try:
@@ -238,16 +254,26 @@ def measure(bound: float, repeats: int) -> dict[str, dict[str, float]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--bound", type=float, default=dockerapi.REQUEST_TIMEOUT,
-                        help="seconds given to every entry point (default: %(default)s)")
-    parser.add_argument("--repeats", type=int, default=5,
-                        help="calls per fast cell; the silent column runs once (default 5)")
+    parser.add_argument(
+        "--bound",
+        type=float,
+        default=dockerapi.REQUEST_TIMEOUT,
+        help="seconds given to every entry point (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=5,
+        help="calls per fast cell; the silent column runs once (default 5)",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the numbers here (benchjson.py)")
     args = parser.parse_args()
     load = benchjson.load_before()
     results = measure(args.bound, args.repeats)
-    print(f"Time from the call to its one-sentence error, median of {args.repeats} calls "
-          f"(silent: one call); every entry point bounded at {args.bound:g} s.")
+    print(
+        f"Time from the call to its one-sentence error, median of {args.repeats} calls "
+        f"(silent: one call); every entry point bounded at {args.bound:g} s."
+    )
     print()
     print("| entry point | " + " | ".join(ENDPOINTS) + " |")
     print("|---|" + "---|" * len(ENDPOINTS))
@@ -259,8 +285,9 @@ def main() -> int:
         print(f"| {name} | " + " | ".join(cells) + " |")
     print()
     print(f"load average before: {load[0]:.2f}, after: {os.getloadavg()[0]:.2f}")
-    benchjson.write(args.json, {"bound": args.bound, "repeats": args.repeats,
-                                "seconds": results}, load)
+    benchjson.write(
+        args.json, {"bound": args.bound, "repeats": args.repeats, "seconds": results}, load
+    )
     return 0
 
 

@@ -141,8 +141,11 @@ def main(argv: list[str] | None = None) -> int:
             row[f"{name}_best_ms"], row[f"{name}_median_ms"] = best, median
         print(f"{n:>6} {cells[0]:>17} {cells[1]:>17} {cold:>7.2f} {accepted:>9}")
         rows.append(row)
-    benchjson.write(args.json, {"min_time_s": args.min_time,
-                                "containers_per_node": CONTAINERS_PER_NODE, "rows": rows}, load)
+    benchjson.write(
+        args.json,
+        {"min_time_s": args.min_time, "containers_per_node": CONTAINERS_PER_NODE, "rows": rows},
+        load,
+    )
     return 0
 
 

@@ -31,11 +31,17 @@ def run(*args: str, timeout: float = 600) -> dict[str, Any] | str:
     """The peer's JSON numbers, or why there are none (a sentence for the table)."""
     python = interpreter()
     if python is None:
-        return ("no pygolang interpreter (tools/run-benchmarks.sh builds .venv-pygolang; "
-                "or set SWARMNOTES_PYGOLANG_PYTHON)")
+        return (
+            "no pygolang interpreter (tools/run-benchmarks.sh builds .venv-pygolang; "
+            "or set SWARMNOTES_PYGOLANG_PYTHON)"
+        )
     try:
-        done = subprocess.run([str(python), str(HERE / "pygolang" / "peer.py"), *args],
-                              capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            [str(python), str(HERE / "pygolang" / "peer.py"), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
         return f"pygolang peer timed out after {timeout:g} s"
     if done.returncode != 0:

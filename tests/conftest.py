@@ -34,9 +34,11 @@ def lab() -> Iterator[Lab]:
     try:
         the_lab = Lab.up(engines=3)
     except LabError as exc:
-        pytest.fail(f"the Docker lab could not start: {exc}\n"
-                    "Engine tests need root and Debian's docker.io: run `make test`.",
-                    pytrace=False)
+        pytest.fail(
+            f"the Docker lab could not start: {exc}\n"
+            "Engine tests need root and Debian's docker.io: run `make test`.",
+            pytrace=False,
+        )
     yield the_lab
     leftovers = {}
     for engine in the_lab.engines:

@@ -40,8 +40,7 @@ class Server:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(64)
         # A plain thread, not go(): the leak checker looks at the code under test.
-        self.thread = threading.Thread(target=self._serve, name=f"{self.mode}-server",
-                                       daemon=True)
+        self.thread = threading.Thread(target=self._serve, name=f"{self.mode}-server", daemon=True)
         self.thread.start()
         return self
 
@@ -66,9 +65,10 @@ class Server:
             while conn.recv(65536):
                 if self.mode == "garbage":
                     body = b"<html><body>It works!</body></html>"
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                                 b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
-                                 + body)
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+                    )
                 else:
                     conn.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n")
                     break
@@ -105,8 +105,10 @@ def sentence(kind: str, url: str, bound: float = BOUND) -> str:
     if kind == "closed":
         return f"cannot reach the Docker engine at {url}: connection refused"
     if kind == "silent":
-        return (f"the Docker engine at {url} accepted the connection but did not answer "
-                f"within {bound:g} s")
+        return (
+            f"the Docker engine at {url} accepted the connection but did not answer "
+            f"within {bound:g} s"
+        )
     return f"the Docker engine at {url} answered with something that is not the Docker API"
 
 

@@ -140,9 +140,11 @@ def test_untraced_pipeline_never_calls_the_tracer_per_value(with_done: bool) -> 
             done = Chan() if with_done else None
             inbound = gen(*range(n), done=done)
             assert sorted(merge(sq(inbound, done), sq(inbound, done), done=done)) == [
-                i * i for i in range(n)]
+                i * i for i in range(n)
+            ]
             if done is not None:
                 done.close()
+
         return pipeline
 
     few, many = _calls_into_trace(run(5)), _calls_into_trace(run(500))
@@ -161,8 +163,9 @@ def md5sum(root: Path) -> dict[str, str]:
         for f in names
         if os.path.isfile(os.path.join(d, f)) and not os.path.islink(os.path.join(d, f))
     )
-    out = subprocess.run(["md5sum", "--zero", "--", *files], cwd=root, check=True,
-                         capture_output=True, timeout=60).stdout
+    out = subprocess.run(
+        ["md5sum", "--zero", "--", *files], cwd=root, check=True, capture_output=True, timeout=60
+    ).stdout
     sums = {}
     for line in out.split(b"\0"):
         if line:
@@ -225,7 +228,8 @@ def test_public_signatures_match_the_contract() -> None:
     assert str(inspect.signature(gen)) == "(*nums: 'int', done: 'Chan | None' = None) -> 'Chan'"
     assert str(inspect.signature(sq)) == "(inbound: 'Chan', done: 'Chan | None' = None) -> 'Chan'"
     assert str(inspect.signature(merge)) == (
-        "(*channels: 'Chan', done: 'Chan | None' = None) -> 'Chan'")
+        "(*channels: 'Chan', done: 'Chan | None' = None) -> 'Chan'"
+    )
     params = inspect.signature(md5_all).parameters
     assert list(params) == ["root", "mode", "workers"]
     assert params["mode"].default == "serial" and params["workers"].default == 20

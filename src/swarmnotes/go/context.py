@@ -879,4 +879,3 @@ def _duration(seconds: float) -> str:
     if abs(seconds) >= 1:
         return f"{seconds:.6g}s"
     return f"{seconds * 1000:.6g}ms"
-

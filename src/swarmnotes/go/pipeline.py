@@ -241,7 +241,7 @@ def _rel(path: str, root: str, prefix: str) -> str:
     two abspath calls per file.
     """
     if path.startswith(prefix) and path != prefix:
-        return path[len(prefix):]
+        return path[len(prefix) :]
     return os.path.relpath(path, root)
 
 

@@ -36,8 +36,7 @@ def _start() -> None:
     global _cpus, _procs
     if not _cpus:
         if not hasattr(os, "sched_setaffinity"):
-            raise NotImplementedError("gomaxprocs needs Linux CPU affinity "
-                                      "(os.sched_setaffinity)")
+            raise NotImplementedError("gomaxprocs needs Linux CPU affinity (os.sched_setaffinity)")
         _cpus = tuple(sorted(os.sched_getaffinity(0)))
         _procs = len(_cpus)
 

@@ -311,6 +311,7 @@ class OldContainerConfig(ContainerConfig):
     ``"CpuShares"`` and ``"Cpuset"`` at the top level (API versions before
     ``HostConfig`` held the resources).
     """
+
     # Go: OldContainerConfig embeds ContainerConfig and adds four fields.
     # Python: a subclass; the four fields are plain top-level keys.
 

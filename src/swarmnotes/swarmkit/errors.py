@@ -71,8 +71,10 @@ class EngineUnreachableError(AgentError):
     """
 
     def __init__(self, misses: int = 0, last: BaseException | None = None) -> None:
-        super().__init__(f"engine unreachable: {misses} heartbeats missed"
-                         + (f": {last}" if last is not None else ""))
+        super().__init__(
+            f"engine unreachable: {misses} heartbeats missed"
+            + (f": {last}" if last is not None else "")
+        )
         self.misses = misses
 
 

@@ -92,8 +92,9 @@ _CONTAINER_FILTERS = {"name", "id", "label", "status", "node", "volume", "exited
 
 def _json(data: Any, status: int = 200) -> web.Response:
     # Go: json.NewEncoder(w).Encode(v): compact, with a newline.
-    return web.Response(status=status, body=json.dumps(data).encode() + b"\n",
-                        content_type="application/json")
+    return web.Response(
+        status=status, body=json.dumps(data).encode() + b"\n", content_type="application/json"
+    )
 
 
 def _go_json_error(body: bytes, exc: json.JSONDecodeError) -> str:
@@ -146,25 +147,28 @@ async def api_version(c: Context) -> str:
 # GET /_ping
 async def ping(c: Context, request: web.Request) -> web.StreamResponse:
     """Go: ping (plus the API-Version header, see :func:`api_version`)."""
-    return web.Response(text="OK", content_type="text/plain",
-                        headers={"API-Version": await api_version(c)})
+    return web.Response(
+        text="OK", content_type="text/plain", headers={"API-Version": await api_version(c)}
+    )
 
 
 # GET /version
 async def get_version(c: Context, request: web.Request) -> web.StreamResponse:
     """Go: getVersion"""
-    return _json({
-        "Version": "swarm/" + VERSION,
-        "ApiVersion": await api_version(c),
-        "MinAPIVersion": "1.12",
-        "GoVersion": "python" + platform.python_version(),
-        "GitCommit": "swarmnotes",
-        "Os": "linux",
-        "Arch": platform.machine(),
-        "KernelVersion": kernel_version(),
-        "Experimental": False,
-        "BuildTime": "",
-    })
+    return _json(
+        {
+            "Version": "swarm/" + VERSION,
+            "ApiVersion": await api_version(c),
+            "MinAPIVersion": "1.12",
+            "GoVersion": "python" + platform.python_version(),
+            "GitCommit": "swarmnotes",
+            "Os": "linux",
+            "Arch": platform.machine(),
+            "KernelVersion": kernel_version(),
+            "Experimental": False,
+            "BuildTime": "",
+        }
+    )
 
 
 def _bytes_size(size: float) -> str:
@@ -197,23 +201,38 @@ def cluster_info(c: Context) -> list[list[str]]:
         containers = engine.containers()
         if engine.is_healthy():
             paused = sum(1 for x in containers if (x.info.get("State") or {}).get("Paused"))
-            running = sum(1 for x in containers
-                          if not (x.info.get("State") or {}).get("Paused")
-                          and (x.info.get("State") or {}).get("Running"))
+            running = sum(
+                1
+                for x in containers
+                if not (x.info.get("State") or {}).get("Paused")
+                and (x.info.get("State") or {}).get("Running")
+            )
             stopped = len(containers) - paused - running
-            info.append(["  └ Containers", f"{len(containers)} ({running} Running, "
-                         f"{paused} Paused, {stopped} Stopped)"])
+            info.append(
+                [
+                    "  └ Containers",
+                    f"{len(containers)} ({running} Running, {paused} Paused, {stopped} Stopped)",
+                ]
+            )
         else:
             info.append(["  └ Containers", str(len(containers))])
         info.append(["  └ Reserved CPUs", f"{engine.used_cpus()} / {engine.total_cpus()}"])
-        info.append(["  └ Reserved Memory", f"{_bytes_size(engine.used_memory())} / "
-                     f"{_bytes_size(engine.total_memory())}"])
+        info.append(
+            [
+                "  └ Reserved Memory",
+                f"{_bytes_size(engine.used_memory())} / {_bytes_size(engine.total_memory())}",
+            ]
+        )
         labels = sorted(f"{k}={v}" for k, v in engine.labels.items())
         info.append(["  └ Labels", ", ".join(labels)])
         if engine.err_msg():
             info.append(["  └ Error", engine.err_msg()])
-        info.append(["  └ UpdatedAt", time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                    time.gmtime(engine_updated_at(engine)))])
+        info.append(
+            [
+                "  └ UpdatedAt",
+                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(engine_updated_at(engine))),
+            ]
+        )
         info.append(["  └ ServerVersion", engine.version])
     return info
 
@@ -226,6 +245,7 @@ def engine_updated_at(engine: Any) -> float:
 # GET /info
 async def get_info(c: Context, request: web.Request) -> web.StreamResponse:
     """Classic Swarm's ``/info``: the cluster's totals and a block per node. Go: getInfo"""
+
     def build() -> dict[str, Any]:
         status = [["Role", "primary"], *cluster_info(c)]  # Go: statusHandler.Status()
         containers = c.cluster.containers()
@@ -250,9 +270,16 @@ async def get_info(c: Context, request: web.Request) -> web.StreamResponse:
             "SystemStatus": status,
             "NEventsListener": c.events_handler.size(),
             "Debug": c.debug,
-            "MemoryLimit": True, "SwapLimit": True, "CpuCfsPeriod": True, "CpuCfsQuota": True,
-            "CPUShares": True, "CPUSet": True, "IPv4Forwarding": True,
-            "BridgeNfIptables": True, "BridgeNfIp6tables": True, "OomKillDisable": True,
+            "MemoryLimit": True,
+            "SwapLimit": True,
+            "CpuCfsPeriod": True,
+            "CpuCfsQuota": True,
+            "CPUShares": True,
+            "CPUSet": True,
+            "IPv4Forwarding": True,
+            "BridgeNfIptables": True,
+            "BridgeNfIp6tables": True,
+            "OomKillDisable": True,
             "ServerVersion": "swarm/" + VERSION,
             "OperatingSystem": "linux",
             "OSType": "linux",
@@ -270,6 +297,7 @@ async def get_info(c: Context, request: web.Request) -> web.StreamResponse:
             "Plugins": {"Volume": [], "Network": [], "Authorization": None, "Log": []},
             "Swarm": {"LocalNodeState": "inactive"},
         }
+
     return _json(await asyncio.to_thread(build))
 
 
@@ -304,8 +332,7 @@ def _parse_filters(text: str) -> dict[str, list[str]]:
     return out
 
 
-def _request_filters(request: web.Request, known: set[str]
-                     ) -> dict[str, list[str]] | web.Response:
+def _request_filters(request: web.Request, known: set[str]) -> dict[str, list[str]] | web.Response:
     """The request's ``filters`` parameter, or the 400 answer for a bad one.
 
     Go: a parameter that does not parse is a 500, and unknown names are
@@ -376,8 +403,7 @@ async def get_containers_json(c: Context, request: web.Request) -> web.StreamRes
         engine = container.engine
         healthy = engine is not None and engine.is_healthy()
         # Skip stopped containers unless -a was specified.
-        if (not state.get("Running") or not healthy) and not all_ and before is None \
-                and limit <= 0:
+        if (not state.get("Running") or not healthy) and not all_ and before is None and limit <= 0:
             continue
         image = str(container.summary.get("Image", ""))
         if image.split(":")[0] == "swarm" and not all_:
@@ -398,8 +424,10 @@ async def get_containers_json(c: Context, request: web.Request) -> web.StreamRes
             continue
         if filters.get("volume"):
             mounts = container.info.get("Mounts") or []
-            if not any(m.get("Name") in filters["volume"]
-                       or m.get("Destination") in filters["volume"] for m in mounts):
+            if not any(
+                m.get("Name") in filters["volume"] or m.get("Destination") in filters["volume"]
+                for m in mounts
+            ):
                 continue
         if exited and not (not state.get("Running") and state.get("ExitCode") in exited):
             continue
@@ -442,8 +470,9 @@ def _versioned(request: web.Request, path: str) -> str:
     return (f"/v{prefix}" if prefix else "") + path
 
 
-async def _engine_call(c: Context, engine: Any, method: str, path: str,
-                       body: bytes | None = None) -> tuple[int, bytes] | web.Response:
+async def _engine_call(
+    c: Context, engine: Any, method: str, path: str, body: bytes | None = None
+) -> tuple[int, bytes] | web.Response:
     """One request to ``engine``: its status and body, or the 500 for a failed connection.
 
     Go: client.Get / client.Post, then engine.CheckConnectionErr(err).
@@ -451,7 +480,8 @@ async def _engine_call(c: Context, engine: Any, method: str, path: str,
     headers = {"Content-Type": "application/json"} if body is not None else {}
     try:
         async with c.engine_session(engine).request(
-                method, c.engine_url(engine, path), data=body, headers=headers) as resp:
+            method, c.engine_url(engine, path), data=body, headers=headers
+        ) as resp:
             data = await resp.read()
             status = resp.status
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
@@ -472,8 +502,9 @@ async def get_container_json(c: Context, request: web.Request) -> web.StreamResp
     assert engine is not None
     if not engine.is_healthy():
         return http_error(f"Container {name} running on unhealthy node {engine.name}", 500)
-    answer = await _engine_call(c, engine, "GET",
-                                _versioned(request, f"/containers/{container.id}/json"))
+    answer = await _engine_call(
+        c, engine, "GET", _versioned(request, f"/containers/{container.id}/json")
+    )
     if isinstance(answer, web.Response):
         return answer
     status, data = answer
@@ -516,16 +547,19 @@ async def post_containers_create(c: Context, request: web.Request) -> web.Stream
     except UnicodeDecodeError as exc:
         return http_error(str(exc), 400)
     if not isinstance(raw, dict):
-        return http_error("json: cannot unmarshal " + type(raw).__name__
-                          + " into Go value of type cluster.OldContainerConfig", 400)
+        return http_error(
+            "json: cannot unmarshal "
+            + type(raw).__name__
+            + " into Go value of type cluster.OldContainerConfig",
+            400,
+        )
     # Go: MemorySwappiness is preset to -1 so that a body without it does not
     # decode to 0 (no swap). Python: a missing key stays missing, and the
     # engine applies its own default.
     oldconfig = OldContainerConfig(raw)
     consolidate_resource_fields(oldconfig)
     config = oldconfig.container_config()
-    container_config = build_container_config(config, config.host_config,
-                                              config.networking_config)
+    container_config = build_container_config(config, config.host_config, config.networking_config)
     try:
         container_config.validate()
     except ValueError as exc:
@@ -595,16 +629,18 @@ async def post_containers_start(c: Context, request: web.Request) -> web.StreamR
     return web.Response(status=204)
 
 
-async def _error_for(c: Context, request: web.Request
-                     ) -> tuple[web.Response | None, str, Container | None]:
+async def _error_for(
+    c: Context, request: web.Request
+) -> tuple[web.Response | None, str, Container | None]:
     name, container, err = get_container_from_vars(c, dict(request.match_info))
     if err:
         return http_error(err, 404 if container is None else 500), name, container
     return None, name, container
 
 
-async def _proxy_or_error(c: Context, request: web.Request, container: Container, name: str,
-                          refresh: bool) -> web.StreamResponse:
+async def _proxy_or_error(
+    c: Context, request: web.Request, container: Container, name: str, refresh: bool
+) -> web.StreamResponse:
     from swarmnotes.swarm.api.utils import _engine_path
 
     engine = container.engine
@@ -639,9 +675,13 @@ async def post_containers_exec(c: Context, request: web.Request) -> web.StreamRe
         return http_error(f"No such container {name}", 404)
     engine = container.engine
     assert engine is not None
-    answer = await _engine_call(c, engine, "POST",
-                                _versioned(request, f"/containers/{container.id}/exec"),
-                                await request.read())
+    answer = await _engine_call(
+        c,
+        engine,
+        "POST",
+        _versioned(request, f"/containers/{container.id}/exec"),
+        await request.read(),
+    )
     if isinstance(answer, web.Response):
         return answer
     status, data = answer
@@ -685,8 +725,7 @@ async def proxy_container(c: Context, request: web.Request) -> web.StreamRespons
 
 
 # Proxy a request to the right node and force refresh container.
-async def proxy_container_and_force_refresh(c: Context, request: web.Request
-                                            ) -> web.StreamResponse:
+async def proxy_container_and_force_refresh(c: Context, request: web.Request) -> web.StreamResponse:
     """Go: proxyContainerAndForceRefresh"""
     error, name, container = await _error_for(c, request)
     if error is not None or container is None:
@@ -806,8 +845,17 @@ async def get_events(c: Context, request: web.Request) -> web.StreamResponse:
 # The event filters the engine knows and the manager applies to the merged
 # stream (each engine would apply them to its own). # Go (v1.2.5): the
 # filters parameter is ignored, every event goes to every stream.
-_EVENT_FILTERS = {"container", "event", "image", "label", "type", "node", "volume",
-                  "network", "daemon"}
+_EVENT_FILTERS = {
+    "container",
+    "event",
+    "image",
+    "label",
+    "type",
+    "node",
+    "volume",
+    "network",
+    "daemon",
+}
 
 
 def event_matches(filters: dict[str, list[str]], event: dict[str, Any]) -> bool:
@@ -818,17 +866,20 @@ def event_matches(filters: dict[str, list[str]], event: dict[str, Any]) -> bool:
     action = str(event.get("Action") or event.get("status") or "")
     kind = str(event.get("Type") or "")
     checks = {
-        "container": lambda v: kind == "container" and (
-            actor_id.startswith(v) or attributes.get("name") == v),
+        "container": lambda v: (
+            kind == "container" and (actor_id.startswith(v) or attributes.get("name") == v)
+        ),
         "event": lambda v: action == v or action.split(":")[0] == v,
         "image": lambda v: attributes.get("image") == v or event.get("from") == v,
-        "label": lambda v: attributes.get(v.partition("=")[0]) == v.partition("=")[2]
-        if "=" in v else v in attributes,
+        "label": lambda v: (
+            attributes.get(v.partition("=")[0]) == v.partition("=")[2]
+            if "=" in v
+            else v in attributes
+        ),
         "type": lambda v: kind == v,
         "node": lambda v: attributes.get("node.name") == v or attributes.get("node.id") == v,
         "volume": lambda v: kind == "volume" and actor_id == v,
-        "network": lambda v: kind == "network" and (actor_id == v
-                                                   or attributes.get("name") == v),
+        "network": lambda v: kind == "network" and (actor_id == v or attributes.get("name") == v),
         "daemon": lambda v: kind == "daemon" and actor_id == v,
     }
     for name, values in filters.items():

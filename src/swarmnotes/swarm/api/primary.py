@@ -75,9 +75,12 @@ class Context:
             # The client's own headers go to the engine as they are; aiohttp
             # must not add an Accept-Encoding of its own, or the engine
             # gzips what the docker CLI never asked to be gzipped.
-            session = aiohttp.ClientSession(connector=connector, timeout=timeout,
-                                            auto_decompress=False,
-                                            skip_auto_headers=("Accept-Encoding", "User-Agent"))
+            session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=timeout,
+                auto_decompress=False,
+                skip_auto_headers=("Accept-Encoding", "User-Agent"),
+            )
             self._sessions[engine.addr] = session
         return session
 
@@ -176,7 +179,7 @@ def _compile(route: str) -> re.Pattern[str]:
     out = ""
     pos = 0
     for m in re.finditer(r"\{(\w+):([^}]*)\}", route):
-        out += re.escape(route[pos:m.start()]) + f"(?P<{m.group(1)}>{m.group(2)})"
+        out += re.escape(route[pos : m.start()]) + f"(?P<{m.group(1)}>{m.group(2)})"
         pos = m.end()
     out += re.escape(route[pos:])
     return re.compile("^" + _VERSION + out + "$")
@@ -186,8 +189,11 @@ def _compile(route: str) -> re.Pattern[str]:
 # is random; two patterns can match one path (".../json" and "{name:.*}"),
 # so the port tries the longer literal routes first, as a reader would expect.
 _TABLE: list[tuple[str, re.Pattern[str], Handler]] = sorted(
-    ((method, _compile(route), fn) for method, routes in ROUTES.items()
-     for route, fn in routes.items()),
+    (
+        (method, _compile(route), fn)
+        for method, routes in ROUTES.items()
+        for route, fn in routes.items()
+    ),
     key=lambda row: -len(row[1].pattern.replace("(?P<name>.*)", "")),
 )
 
@@ -203,8 +209,9 @@ def match(method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
     return None
 
 
-def new_primary(cluster: Cluster, scheduler: Scheduler, tls_config: Any = None,
-                debug: bool = False) -> web.Application:
+def new_primary(
+    cluster: Cluster, scheduler: Scheduler, tls_config: Any = None, debug: bool = False
+) -> web.Application:
     """The manager's API as an aiohttp app. Go: NewPrimary
 
     Registers the events handler with the cluster (and unregisters it when
@@ -212,8 +219,13 @@ def new_primary(cluster: Cluster, scheduler: Scheduler, tls_config: Any = None,
     """
     events_handler = EventsHandler()
     cluster.register_event_handler(events_handler)
-    context = Context(cluster=cluster, scheduler=scheduler, events_handler=events_handler,
-                      debug=debug, tls_config=tls_config)
+    context = Context(
+        cluster=cluster,
+        scheduler=scheduler,
+        events_handler=events_handler,
+        debug=debug,
+        tls_config=tls_config,
+    )
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
         found = match(request.method, request.path)

@@ -113,8 +113,7 @@ class Server:
             self._close_sockets()
             raise
         # Python: no access log; the manager prints what it does itself.
-        self._runner = web.AppRunner(app, access_log=None,
-                                     shutdown_timeout=self.shutdown_timeout)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=self.shutdown_timeout)
         await self._runner.setup()
         for listener in self.listeners:
             log.info("Listening for HTTP proto=%s addr=%s", listener.proto, listener.addr)

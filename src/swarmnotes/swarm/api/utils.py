@@ -61,8 +61,15 @@ __all__ = [
 # Headers that belong to one hop, not to the message (RFC 9110 §7.6.1), and
 # the framing ones aiohttp sets itself for the copy it writes.
 _HOP_HEADERS = {
-    "connection", "keep-alive", "proxy-connection", "te", "trailer",
-    "transfer-encoding", "upgrade", "content-length", "host",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+    "host",
 }
 
 
@@ -101,8 +108,9 @@ def int_value_or_zero(request: web.Request, k: str) -> int:
         return 0
 
 
-def get_container_from_vars(c: Context, match_info: dict[str, str]
-                            ) -> tuple[str, Container | None, str]:
+def get_container_from_vars(
+    c: Context, match_info: dict[str, str]
+) -> tuple[str, Container | None, str]:
     """The container a route names, and an error text ("" when none).
 
     A known container on an unhealthy engine comes back with an error too,
@@ -114,8 +122,11 @@ def get_container_from_vars(c: Context, match_info: dict[str, str]
         if container is not None:
             engine = container.engine
             if engine is not None and not engine.is_healthy():
-                return (name, container,
-                        f"Container {name} running on unhealthy node {engine.name}")
+                return (
+                    name,
+                    container,
+                    f"Container {name} running on unhealthy node {engine.name}",
+                )
             return name, container, ""
         return name, None, f"No such container: {name}"
     if "execid" in match_info:
@@ -138,7 +149,10 @@ def _engine_path(request: web.Request, name: str, container_id: str) -> str:
 
 
 async def proxy_async(
-    c: Context, engine: Engine, request: web.Request, path: str,
+    c: Context,
+    engine: Engine,
+    request: web.Request,
+    path: str,
     callback: Callable[[], Awaitable[None]] | None = None,
 ) -> web.StreamResponse:
     """Send the request to ``engine`` and stream its answer back. Go: proxyAsync
@@ -151,7 +165,10 @@ async def proxy_async(
     headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
     body = await request.read() if request.body_exists else None
     async with session.request(
-        request.method, c.engine_url(engine, path), headers=headers, data=body,
+        request.method,
+        c.engine_url(engine, path),
+        headers=headers,
+        data=body,
         allow_redirects=False,
     ) as resp:
         if request.method == "HEAD" or resp.status in (204, 304):
@@ -181,8 +198,7 @@ async def proxy_async(
     return out
 
 
-async def proxy(c: Context, engine: Engine, request: web.Request, path: str
-                ) -> web.StreamResponse:
+async def proxy(c: Context, engine: Engine, request: web.Request, path: str) -> web.StreamResponse:
     """Go: proxy"""
     return await proxy_async(c, engine, request, path, None)
 
@@ -286,13 +302,13 @@ async def hijack(c: Context, engine: Engine, request: web.Request, path: str) ->
     from_client.connect(engine_transport)
     to_engine.connect(client_transport)
 
-    engine_transport.write(_request_head(request, path, host)
-                           + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    engine_transport.write(
+        _request_head(request, path, host) + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+    )
     try:
         # Go: when the engine's side ends first, close the client's at once;
         # when the client's ends first, wait for the engine's.
-        await asyncio.wait([to_engine.eof, from_client.lost],
-                           return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait([to_engine.eof, from_client.lost], return_when=asyncio.FIRST_COMPLETED)
     finally:
         engine_transport.close()
         client_transport.close()

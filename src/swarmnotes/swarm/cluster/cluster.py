@@ -81,8 +81,9 @@ def _generate_random_id() -> str:
             return id
 
 
-def _get_network(networks: list[tuple[dict[str, Any], Engine]], id_or_name: str
-                 ) -> tuple[dict[str, Any], Engine] | None:
+def _get_network(
+    networks: list[tuple[dict[str, Any], Engine]], id_or_name: str
+) -> tuple[dict[str, Any], Engine] | None:
     """The network named by ID, name, engine/name or ID prefix. Go: Networks.Get
 
     A name found on several engines with different IDs (``bridge``, ``none``)
@@ -96,7 +97,8 @@ def _get_network(networks: list[tuple[dict[str, Any], Engine]], id_or_name: str
     candidates = [
         (network, engine)
         for network, engine in networks
-        if id_or_name in (
+        if id_or_name
+        in (
             network.get("Name"),
             f"{engine.id}/{network.get('Name')}",
             f"{engine.name}/{network.get('Name')}",
@@ -132,8 +134,9 @@ class Cluster:
         create_retry: int = 0,
     ) -> None:
         if overcommit_ratio <= -1:
-            raise ValueError(f"swarm.overcommit should be larger than -1, {overcommit_ratio:f} "
-                             "is invalid")
+            raise ValueError(
+                f"swarm.overcommit should be larger than -1, {overcommit_ratio:f} is invalid"
+            )
         if create_retry < 0:
             raise ValueError(f"swarm.createretry can not be negative, {create_retry} is invalid")
         # Go: sync.RWMutex embedded. Python: a reentrant lock.
@@ -339,8 +342,9 @@ class Cluster:
                 config.set_swarm_id(swarm_id)
 
             # A local-scope network lives on one engine: the container must go there.
-            found = _get_network(self._networks_with_engines(),
-                                 config.host_config.get("NetworkMode") or "")
+            found = _get_network(
+                self._networks_with_engines(), config.host_config.get("NetworkMode") or ""
+            )
             if found is not None and found[0].get("Scope") == "local":
                 network, engine_of_network = found
                 if not config.have_node_constraint():
@@ -449,9 +453,7 @@ class Cluster:
 
     def __repr__(self) -> str:
         with self._lock:
-            engines = ", ".join(
-                f"{e.name} {e.status()}" for e in self._engines.values()
-            )
+            engines = ", ".join(f"{e.name} {e.status()}" for e in self._engines.values())
             return (
                 f"<Cluster [{engines}] pending containers: {len(self.pending_containers)}, "
                 f"strategy: {self._scheduler.strategy()}>"

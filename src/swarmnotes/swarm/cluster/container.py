@@ -48,6 +48,7 @@ class Container:
     * ``info`` is ``GET /containers/{id}/json`` (Engine API JSON);
     * ``summary`` is the ``GET /containers/json`` entry (Image, State, Ports...).
     """
+
     # Go: Container embeds engine-api's types.Container (ID, Names, Labels,
     # ...). Python: the fields the scheduler reads are attributes and the
     # whole list entry is kept in ``summary``.

@@ -83,8 +83,19 @@ _STATE_TEXT = {
 
 # Container actions after which swarm inspects the container again.
 _FULL_REFRESH_ACTIONS = frozenset(
-    ["die", "kill", "oom", "pause", "start", "restart", "stop", "unpause", "rename", "update",
-     "health_status"]
+    [
+        "die",
+        "kill",
+        "oom",
+        "pause",
+        "start",
+        "restart",
+        "stop",
+        "unpause",
+        "rename",
+        "update",
+        "health_status",
+    ]
 )
 
 T = TypeVar("T")
@@ -411,15 +422,12 @@ class Engine:
         with self._lock:
             self._failure_count += 1
             turned = (
-                self._state == STATE_HEALTHY
-                and self._failure_count >= self._opts.failure_retry
+                self._state == STATE_HEALTHY and self._failure_count >= self._opts.failure_retry
             )
             if turned:
                 self._state = STATE_UNHEALTHY
         if turned:
-            log.error(
-                "Flagging engine as unhealthy. Connect failed %d times", self._failure_count
-            )
+            log.error("Flagging engine as unhealthy. Connect failed %d times", self._failure_count)
             self._emit_event("engine_disconnect")
 
     def _get_failure_count(self) -> int:
@@ -526,7 +534,10 @@ class Engine:
             if self.delta_duration:
                 log.warning(
                     "Engine (ID: %s, Addr: %s) has unsynchronized systime with swarm, "
-                    "please synchronize it.", self.id, self.addr)
+                    "please synchronize it.",
+                    self.id,
+                    self.addr,
+                )
 
             self.name = info.get("Name", "")
             self.cpus = int(info.get("NCPU", 0))
@@ -550,8 +561,13 @@ class Engine:
                     )
                 # "node" in a constraint always means the node's name or ID.
                 if key == "node":
-                    log.warning("Engine (ID: %s, Addr: %s) contains a label (%s) with key of "
-                                '"node" which cannot be used in Swarm.', self.id, self.addr, label)
+                    log.warning(
+                        "Engine (ID: %s, Addr: %s) contains a label (%s) with key of "
+                        '"node" which cannot be used in Swarm.',
+                        self.id,
+                        self.addr,
+                        label,
+                    )
                     continue
                 if key not in labels:
                     labels[key] = value
@@ -652,8 +668,16 @@ class Engine:
                 if status in ("pull", "untag", "delete", "commit"):
                     self.refresh_images()
                 else:
-                    full = status in ("die", "kill", "oom", "pause", "start", "stop", "unpause",
-                                      "rename")
+                    full = status in (
+                        "die",
+                        "kill",
+                        "oom",
+                        "pause",
+                        "start",
+                        "stop",
+                        "unpause",
+                        "rename",
+                    )
                     self._refresh_container(container_id, full)
                     self.refresh_volumes()
                     self.refresh_networks()
@@ -673,8 +697,12 @@ class Engine:
         eventually re-lists everything. Here the monitor calls this before
         delivering anything more (for instance after dockerd restarted).
         """
-        for refresh in (lambda: self.refresh_containers(True), self.refresh_images,
-                        self.refresh_volumes, self.refresh_networks):
+        for refresh in (
+            lambda: self.refresh_containers(True),
+            self.refresh_images,
+            self.refresh_volumes,
+            self.refresh_networks,
+        ):
             try:
                 refresh()
             except Exception as exc:
@@ -810,7 +838,8 @@ class Engine:
             if state and self.delta_duration:
                 state["StartedAt"] = _shift_rfc3339(state.get("StartedAt", ""), self.delta_duration)
                 state["FinishedAt"] = _shift_rfc3339(
-                    state.get("FinishedAt", ""), self.delta_duration)
+                    state.get("FinishedAt", ""), self.delta_duration
+                )
             container.config = config
             container.info = info
 
@@ -832,9 +861,7 @@ class Engine:
         while True:
             backoff_factor = self._get_failure_count() - self._opts.failure_retry
             backoff_factor = max(0, min(backoff_factor, max_backoff_factor))
-            i, _, _ = select(
-                Recv(self._refresh_delayer.wait(backoff_factor)), Recv(self._stop_ch)
-            )
+            i, _, _ = select(Recv(self._refresh_delayer.wait(backoff_factor)), Recv(self._stop_ch))
             if i == 1:
                 return
 

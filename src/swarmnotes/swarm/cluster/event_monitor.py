@@ -295,9 +295,13 @@ class EventsMonitor:
         with self._lock:
             c = self._counts
             return MonitorStatistics(
-                runs=self._runs, received=c.received, delivered=c.delivered,
-                duplicates_dropped=c.duplicates_dropped, resyncs=c.resyncs,
-                max_read_ahead=c.max_read_ahead, silent_ends=c.silent_ends,
+                runs=self._runs,
+                received=c.received,
+                delivered=c.delivered,
+                duplicates_dropped=c.duplicates_dropped,
+                resyncs=c.resyncs,
+                max_read_ahead=c.max_read_ahead,
+                silent_ends=c.silent_ends,
                 history=tuple(self._history),
             )
 
@@ -410,7 +414,9 @@ class EventsMonitor:
         if answered is False:  # docker-py: the body was not "OK"
             raise dockerapi.EngineError(
                 f"the Docker engine at {url} answered with something that is not the Docker API",
-                url, "not-docker")
+                url,
+                "not-docker",
+            )
 
     def _watch(self, run: _Run, interval: float) -> None:
         """While the stream is silent, ping the engine every ``interval``; cut a dead stream.

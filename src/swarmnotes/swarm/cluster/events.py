@@ -36,6 +36,7 @@ log.addHandler(logging.NullHandler())
 @dataclass(eq=False)
 class Event:
     """An engine event and its engine. Go: cluster.Event"""
+
     # Go: Event embeds events.Message, so ``e.Type`` works directly.
     # Python: the message stays the wire JSON dict, ``event.message``; the
     # properties below read the fields a handler usually needs.

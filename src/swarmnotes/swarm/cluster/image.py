@@ -54,6 +54,7 @@ class Image:
     ``eq=False``: two images are the same only if they are the same object,
     like Go's ``*Image`` pointers.
     """
+
     # Go: Image embeds engine-api's types.Image. Python: the fields the
     # scheduler reads are attributes; the whole list entry is in ``summary``.
 

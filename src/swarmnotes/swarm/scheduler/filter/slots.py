@@ -22,6 +22,7 @@ class ErrNoNodeWithFreeSlotsAvailable(FilterError):
 
     message = "No node with enough open slots available in the cluster"
 
+
 # Python: int() accepts " 3", "3_0" and non-ASCII digits; Go's Atoi does not.
 _ATOI_RE = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _INT_MAX = (1 << 63) - 1
