@@ -16,6 +16,7 @@ test: setup
 
 check: setup
 	.venv/bin/ruff check
+	.venv/bin/ruff format --check
 	.venv/bin/mypy
 
 lab-up: setup

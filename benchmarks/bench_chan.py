@@ -304,38 +304,72 @@ def main(argv: list[str] | None = None) -> int:
 
     go_result: dict[str, float] | str = "skipped (--no-go)" if args.no_go else run_go()
     go_numbers = go_result if isinstance(go_result, dict) else {}
-    pyg_result: dict[str, Any] | str = ("skipped (--no-pygolang)" if args.no_pygolang
-                                        else pygolang_peer.run("--only", "chan",
-                                                               "--repeats", str(r)))
+    pyg_result: dict[str, Any] | str = (
+        "skipped (--no-pygolang)"
+        if args.no_pygolang
+        else pygolang_peer.run("--only", "chan", "--repeats", str(r))
+    )
 
     Row = tuple[str, str, list[float | None]]
 
-    def thread_rows(name: str, unit: str, bench: Callable[..., float],
-                    peers: list[float | None]) -> list[Row]:
+    def thread_rows(
+        name: str, unit: str, bench: Callable[..., float], peers: list[float | None]
+    ) -> list[Row]:
         """Two rows: the thread channels on every CPU beside ``peers``, then pinned."""
         return [
-            (name, "rate", [median_of(r, lambda: bench(Chan)),
-                            median_of(r, lambda: bench(QueueChan)), *peers]),
-            (f"  same, gomaxprocs(1) ({unit})", "rate",
-             [median_of(r, lambda: bench(Chan, one_cpu=True)),
-              median_of(r, lambda: bench(QueueChan, one_cpu=True)), None, None, None]),
+            (
+                name,
+                "rate",
+                [median_of(r, lambda: bench(Chan)), median_of(r, lambda: bench(QueueChan)), *peers],
+            ),
+            (
+                f"  same, gomaxprocs(1) ({unit})",
+                "rate",
+                [
+                    median_of(r, lambda: bench(Chan, one_cpu=True)),
+                    median_of(r, lambda: bench(QueueChan, one_cpu=True)),
+                    None,
+                    None,
+                    None,
+                ],
+            ),
         ]
 
     rows: list[Row] = []
     rows += thread_rows(
-        "unbuffered ping-pong (round trips/s)", "round trips/s", thread_pingpong,
-        [median_of(r, asyncio_pingpong),
-         median_of(r, aiochannel_pingpong) if have_aiochannel else None,
-         go_numbers.get("pingpong_rt_per_s")])
+        "unbuffered ping-pong (round trips/s)",
+        "round trips/s",
+        thread_pingpong,
+        [
+            median_of(r, asyncio_pingpong),
+            median_of(r, aiochannel_pingpong) if have_aiochannel else None,
+            go_numbers.get("pingpong_rt_per_s"),
+        ],
+    )
     rows += thread_rows(
-        "buffered cap 128 (items/s)", "items/s", thread_buffered,
-        [median_of(r, asyncio_buffered),
-         median_of(r, aiochannel_buffered) if have_aiochannel else None,
-         go_numbers.get("buffered_items_per_s")])
+        "buffered cap 128 (items/s)",
+        "items/s",
+        thread_buffered,
+        [
+            median_of(r, asyncio_buffered),
+            median_of(r, aiochannel_buffered) if have_aiochannel else None,
+            go_numbers.get("buffered_items_per_s"),
+        ],
+    )
     for how, every_done in (("lazy done", False), ("every done", True)):
-        rows.append((f"cancel 10,000-descendant tree, {how} (ms)", "ms",
-                     [median_of(max(r, 11), functools.partial(cancel_tree, every_done)), None, None,
-                      None, go_numbers.get(f"cancel_tree_ms_{'eager' if every_done else 'lazy'}")]))
+        rows.append(
+            (
+                f"cancel 10,000-descendant tree, {how} (ms)",
+                "ms",
+                [
+                    median_of(max(r, 11), functools.partial(cancel_tree, every_done)),
+                    None,
+                    None,
+                    None,
+                    go_numbers.get(f"cancel_tree_ms_{'eager' if every_done else 'lazy'}"),
+                ],
+            )
+        )
 
     print(
         f"# bench_chan: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -361,13 +395,21 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     if isinstance(pyg_result, dict):
-        print(f"pygolang {pyg_result['pygolang']} (same run, own venv): "
-              f"ping-pong {fmt(pyg_result['pingpong_rt_per_s'], 'rate')} round trips/s, "
-              f"buffered {fmt(pyg_result['buffered_items_per_s'], 'rate')} items/s")
-        for label, row, key in (("ping-pong", rows[0], "pingpong_rt_per_s"),
-                                ("buffered ", rows[2], "buffered_items_per_s")):
-            peers = {"queue.Queue": row[2][1], "asyncio": row[2][2], "aiochannel": row[2][3],
-                     "pygolang": pyg_result[key]}
+        print(
+            f"pygolang {pyg_result['pygolang']} (same run, own venv): "
+            f"ping-pong {fmt(pyg_result['pingpong_rt_per_s'], 'rate')} round trips/s, "
+            f"buffered {fmt(pyg_result['buffered_items_per_s'], 'rate')} items/s"
+        )
+        for label, row, key in (
+            ("ping-pong", rows[0], "pingpong_rt_per_s"),
+            ("buffered ", rows[2], "buffered_items_per_s"),
+        ):
+            peers = {
+                "queue.Queue": row[2][1],
+                "asyncio": row[2][2],
+                "aiochannel": row[2][3],
+                "pygolang": pyg_result[key],
+            }
             fastest = max((name for name in peers if peers[name]), key=lambda k: peers[k] or 0)
             sn = row[2][0]
             best = peers[fastest]
@@ -405,15 +447,25 @@ def main(argv: list[str] | None = None) -> int:
         f"{'OK' if max(lazy, eager) < 5 else 'MISSED'}"
     )
     columns = ["swarmnotes", "queue.Queue", "asyncio", "aiochannel", "Go"]
-    benchjson.write(args.json, {
-        "repeats": r,
-        "tree_repeats": max(r, 11),
-        "go": go_result,
-        "pygolang": pyg_result,
-        "columns": columns,
-        "rows": [{"name": name.strip(), "unit": "ms" if unit == "ms" else "per_s",
-                  "values": dict(zip(columns, vals, strict=True))} for name, unit, vals in rows],
-    }, load)
+    benchjson.write(
+        args.json,
+        {
+            "repeats": r,
+            "tree_repeats": max(r, 11),
+            "go": go_result,
+            "pygolang": pyg_result,
+            "columns": columns,
+            "rows": [
+                {
+                    "name": name.strip(),
+                    "unit": "ms" if unit == "ms" else "per_s",
+                    "values": dict(zip(columns, vals, strict=True)),
+                }
+                for name, unit, vals in rows
+            ],
+        },
+        load,
+    )
     return 0
 
 

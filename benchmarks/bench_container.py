@@ -51,8 +51,9 @@ PARTS = ("host", "container", "jupyter")
 SUITE_TIMEOUT = 3600.0
 
 
-def wall(command: list[str], env: dict[str, str] | None = None,
-         timeout: float = SUITE_TIMEOUT) -> float:
+def wall(
+    command: list[str], env: dict[str, str] | None = None, timeout: float = SUITE_TIMEOUT
+) -> float:
     """Seconds ``command`` took; raises if it fails (a failed run is no number)."""
     start = time.monotonic()
     subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=timeout)
@@ -64,8 +65,12 @@ def host_make_test() -> dict[str, float]:
 
 
 def container(times_file: Path) -> dict[str, float]:
-    env = dict(os.environ, CONTAINER_TEST_FRESH="1", CONTAINER_TEST_MAKE_TEST="1",
-               CONTAINER_TEST_TIMES=str(times_file))
+    env = dict(
+        os.environ,
+        CONTAINER_TEST_FRESH="1",
+        CONTAINER_TEST_MAKE_TEST="1",
+        CONTAINER_TEST_TIMES=str(times_file),
+    )
     total = wall(["bash", "tools/container-test.sh"], env=env)
     steps = {}
     for line in times_file.read_text().splitlines():
@@ -88,8 +93,9 @@ def delete_sessions(run: JupyterRun) -> None:
     with urllib.request.urlopen(f"{base}?token={run.token}", timeout=10) as response:
         sessions = json.load(response)
     for session in sessions:
-        request = urllib.request.Request(f"{base}/{session['id']}?token={run.token}",
-                                         method="DELETE")
+        request = urllib.request.Request(
+            f"{base}/{session['id']}?token={run.token}", method="DELETE"
+        )
         urllib.request.urlopen(request, timeout=30).close()
 
 
@@ -106,8 +112,11 @@ def jupyter(chapter: str, reps: int) -> dict[str, list[float]]:
                 start = time.monotonic()
                 cells = run_all_cells(driver)
                 ui.append(time.monotonic() - start)
-                errors = [c.index for c in cells
-                          if ("error" in c.output_types) != ("raises-exception" in c.tags)]
+                errors = [
+                    c.index
+                    for c in cells
+                    if ("error" in c.output_types) != ("raises-exception" in c.tags)
+                ]
                 if errors:
                     raise RuntimeError(f"{chapter}: unexpected errors in cells {errors}")
         finally:
@@ -115,16 +124,28 @@ def jupyter(chapter: str, reps: int) -> dict[str, list[float]]:
             run.interrupt()
         # The lab was up before JupyterLab started, so it is still up: nbval reuses it.
         for _ in range(reps):
-            nbval.append(wall([str(ROOT / ".venv" / "bin" / "pytest"), "-q", "--nbval",
-                               f"notebooks/{chapter}"], timeout=900))
-    return {f"{chapter} in JupyterLab (Run All Cells)": ui,
-            f"{chapter} under pytest --nbval": nbval}
+            nbval.append(
+                wall(
+                    [
+                        str(ROOT / ".venv" / "bin" / "pytest"),
+                        "-q",
+                        "--nbval",
+                        f"notebooks/{chapter}",
+                    ],
+                    timeout=900,
+                )
+            )
+    return {
+        f"{chapter} in JupyterLab (Run All Cells)": ui,
+        f"{chapter} under pytest --nbval": nbval,
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--parts", default=",".join(PARTS),
-                        help=f"comma-separated, from {', '.join(PARTS)}")
+    parser.add_argument(
+        "--parts", default=",".join(PARTS), help=f"comma-separated, from {', '.join(PARTS)}"
+    )
     parser.add_argument("--reps", type=int, default=3, help="JupyterLab and nbval runs")
     parser.add_argument("--chapter", default="00-the-lab.ipynb")
     parser.add_argument("--json", help="write the samples here")
@@ -157,19 +178,23 @@ def main() -> int:
             samples.update(jupyter(args.chapter, args.reps))
         finally:
             if not lab_was_up:
-                subprocess.run([swarmnotes, "lab", "down"], cwd=ROOT, check=False,
-                               timeout=300)
+                subprocess.run([swarmnotes, "lab", "down"], cwd=ROOT, check=False, timeout=300)
 
-    print(f"load average before: {' '.join(f'{v:.2f}' for v in load)}; "
-          f"after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}\n")
+    print(
+        f"load average before: {' '.join(f'{v:.2f}' for v in load)}; "
+        f"after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}\n"
+    )
     print("| what | median s | min-max s | runs |")
     print("|---|---|---|---|")
     for name, values in samples.items():
-        print(f"| {name} | {statistics.median(values):.1f} | "
-              f"{min(values):.1f}-{max(values):.1f} | {len(values)} |")
+        print(
+            f"| {name} | {statistics.median(values):.1f} | "
+            f"{min(values):.1f}-{max(values):.1f} | {len(values)} |"
+        )
     if args.json:
-        benchjson.write(args.json, {"parts": parts, "chapter": args.chapter,
-                                    "samples_s": samples}, load)
+        benchjson.write(
+            args.json, {"parts": parts, "chapter": args.chapter, "samples_s": samples}, load
+        )
     return 0
 
 

@@ -4,7 +4,7 @@ Two measurements on one lab engine, printed side by side:
 
 1. **Throughput.**  256 volume events fill the daemon's replay ring; their
    exact first and last ``timeNano`` fix a ``since``/``until`` range that ends
-   by itself.  The same range is replayed by
+   by itself. The same range is replayed by
    * raw docker-py: ``for msg in api.events(since, until, decode=True)``;
    * the monitor: ``EventsMonitor(api, handler, since=, until=)``, from
      ``start(ec)`` until the end arrives on ``ec`` (every message through the
@@ -15,7 +15,7 @@ Two measurements on one lab engine, printed side by side:
 
 2. **Latency** from an API call returning to the handler seeing its event:
    volume create and remove, one at a time, with the monitor and a raw
-   docker-py reader thread listening at once.  Negative values are real:
+   docker-py reader thread listening at once. Negative values are real:
    dockerd publishes the event before it writes the HTTP response.
    Target: p99 < 5 ms on an idle machine.
 
@@ -63,8 +63,7 @@ def raw_round(api: docker.APIClient, since: str, until: str, replays: int) -> tu
     return n, time.perf_counter() - start
 
 
-def monitor_round(api: docker.APIClient, since: str, until: str, replays: int
-                  ) -> tuple[int, float]:
+def monitor_round(api: docker.APIClient, since: str, until: str, replays: int) -> tuple[int, float]:
     count = [0]
 
     def handler(msg: dict[str, Any]) -> None:
@@ -149,7 +148,8 @@ def latency(api: docker.APIClient, base_url: str, pairs: int) -> dict[str, list[
 
     deadline = time.monotonic() + 10
     while (len(seen_monitor) < len(returned) or len(seen_raw) < len(returned)) and (
-            time.monotonic() < deadline):
+        time.monotonic() < deadline
+    ):
         time.sleep(0.01)
     monitor.stop()
     select(Recv(ec), Recv(after(5)))
@@ -177,51 +177,84 @@ def main() -> int:
     with engine.api_client() as api:
         info = api.info()
         version = api.version()
-        print(f"engine: {engine.name}, dockerd {version['Version']} (API {version['ApiVersion']}), "
-              f"{info['NCPU']} CPUs; docker-py {docker.__version__}; "
-              f"load average {os.getloadavg()[0]:.2f}")
+        print(
+            f"engine: {engine.name}, dockerd {version['Version']} (API {version['ApiVersion']}), "
+            f"{info['NCPU']} CPUs; docker-py {docker.__version__}; "
+            f"load average {os.getloadavg()[0]:.2f}"
+        )
         tp = throughput(api, args.rounds, args.replays)
         lat = latency(api, engine.base_url, args.pairs)
         print(f"load average after: {os.getloadavg()[0]:.2f}")
 
     ratio = tp["ratio"]
     print()
-    print(f"Throughput: the same {tp['events_per_replay']}-event since/until range replayed "
-          f"{args.replays} times per round, {args.rounds} rounds, median round")
+    print(
+        f"Throughput: the same {tp['events_per_replay']}-event since/until range replayed "
+        f"{args.replays} times per round, {args.rounds} rounds, median round"
+    )
     print()
     print("| reader | events/s (median) | min..max over rounds |")
     print("|---|---|---|")
-    print(f"| raw docker-py `events(since, until, decode=True)` | {tp['raw']:,.0f} | "
-          f"{min(tp['raw_all']):,.0f}..{max(tp['raw_all']):,.0f} |")
-    print(f"| swarmnotes `EventsMonitor` to a handler | {tp['monitor']:,.0f} | "
-          f"{min(tp['monitor_all']):,.0f}..{max(tp['monitor_all']):,.0f} |")
-    print(f"| monitor / raw, median of the rounds' ratios | {ratio:.0%} (target >= 80%) | "
-          f"{min(m / r for m, r in zip(tp['monitor_all'], tp['raw_all'], strict=True)):.0%}.."
-          f"{max(m / r for m, r in zip(tp['monitor_all'], tp['raw_all'], strict=True)):.0%} |")
+    print(
+        f"| raw docker-py `events(since, until, decode=True)` | {tp['raw']:,.0f} | "
+        f"{min(tp['raw_all']):,.0f}..{max(tp['raw_all']):,.0f} |"
+    )
+    print(
+        f"| swarmnotes `EventsMonitor` to a handler | {tp['monitor']:,.0f} | "
+        f"{min(tp['monitor_all']):,.0f}..{max(tp['monitor_all']):,.0f} |"
+    )
+    print(
+        f"| monitor / raw, median of the rounds' ratios | {ratio:.0%} (target >= 80%) | "
+        f"{min(m / r for m, r in zip(tp['monitor_all'], tp['raw_all'], strict=True)):.0%}.."
+        f"{max(m / r for m, r in zip(tp['monitor_all'], tp['raw_all'], strict=True)):.0%} |"
+    )
     print()
-    print(f"Latency: API call returned -> event seen, {len(lat['monitor'])} volume "
-          "create/remove calls, ms")
+    print(
+        f"Latency: API call returned -> event seen, {len(lat['monitor'])} volume "
+        "create/remove calls, ms"
+    )
     print()
     print("| listener | p50 | p99 | min | max |")
     print("|---|---|---|---|---|")
-    for name, label in (("monitor", "swarmnotes `EventsMonitor` handler"),
-                        ("raw", "raw docker-py reader thread")):
+    for name, label in (
+        ("monitor", "swarmnotes `EventsMonitor` handler"),
+        ("raw", "raw docker-py reader thread"),
+    ):
         values = lat[name]
-        print(f"| {label} | {percentile(values, 50):.2f} | {percentile(values, 99):.2f} | "
-              f"{min(values):.2f} | {max(values):.2f} |")
+        print(
+            f"| {label} | {percentile(values, 50):.2f} | {percentile(values, 99):.2f} | "
+            f"{min(values):.2f} | {max(values):.2f} |"
+        )
     p99 = percentile(lat["monitor"], 99)
     print()
-    print(f"targets: throughput {'met' if ratio >= 0.8 else 'MISSED'}, "
-          f"p99 < 5 ms {'met' if p99 < 5 else 'MISSED'}")
-    benchjson.write(args.json, {
-        "engine": engine.name, "engine_version": version["Version"],
-        "api_version": version["ApiVersion"], "docker_py": docker.__version__,
-        "rounds": args.rounds, "replays": args.replays, "pairs": args.pairs,
-        "throughput": tp,
-        "latency_ms": {name: {"p50": percentile(v, 50), "p99": percentile(v, 99),
-                              "min": min(v), "max": max(v), "samples": v}
-                       for name, v in lat.items()},
-    }, load)
+    print(
+        f"targets: throughput {'met' if ratio >= 0.8 else 'MISSED'}, "
+        f"p99 < 5 ms {'met' if p99 < 5 else 'MISSED'}"
+    )
+    benchjson.write(
+        args.json,
+        {
+            "engine": engine.name,
+            "engine_version": version["Version"],
+            "api_version": version["ApiVersion"],
+            "docker_py": docker.__version__,
+            "rounds": args.rounds,
+            "replays": args.replays,
+            "pairs": args.pairs,
+            "throughput": tp,
+            "latency_ms": {
+                name: {
+                    "p50": percentile(v, 50),
+                    "p99": percentile(v, 99),
+                    "min": min(v),
+                    "max": max(v),
+                    "samples": v,
+                }
+                for name, v in lat.items()
+            },
+        },
+        load,
+    )
     return 0
 
 

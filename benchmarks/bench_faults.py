@@ -3,7 +3,8 @@
 Every entry point that talks to a Docker engine (swarmd, the SwarmKit Node,
 classic Swarm's Engine and Cluster, the EventsMonitor's stream, the lab's
 clients, the external engine through DOCKER_HOST) is pointed at five bad
-endpoints on 127.0.0.1 (no lab needed):
+endpoints on 127.0.0.1 (no lab needed; they are bad_endpoints.py, which the
+fault suite in tests/faults uses too):
 
 * ``missing``: a unix socket path that does not exist;
 * ``closed``: a port nobody listens on;
@@ -29,15 +30,14 @@ import argparse
 import contextlib
 import io
 import os
-import socket
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 import benchjson
+from bad_endpoints import ENDPOINTS, bad_endpoint
 
 from swarmnotes import dockerapi
 from swarmnotes.go.chan import Chan, Recv, after, select
@@ -50,83 +50,37 @@ from swarmnotes.swarm.scheduler.strategy import SpreadPlacementStrategy
 from swarmnotes.swarmkit import swarmd
 from swarmnotes.swarmkit.node import Node, NodeConfig
 
-ENDPOINTS = ["missing", "closed", "silent", "garbage", "not-http"]
-
-
-class BadServer:
-    """A 127.0.0.1 server that is silent, answers HTML, or answers non-HTTP."""
-
-    def __init__(self, mode: str) -> None:
-        self.mode = mode
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.conns: list[socket.socket] = []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"tcp://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.conns.append(conn)
-            if self.mode != "silent":
-                threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        with contextlib.suppress(OSError), conn:
-            conn.settimeout(5)
-            while conn.recv(65536):
-                if self.mode == "garbage":
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                                 b"Content-Length: 13\r\n\r\n<html></html>")
-                else:
-                    conn.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n")
-                    return
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self.sock.shutdown(socket.SHUT_RDWR)
-        self.sock.close()
-        for conn in self.conns:
-            conn.close()
-
-
-def endpoint_url(kind: str, tmp: str) -> tuple[str, BadServer | None]:
-    if kind == "missing":
-        return f"unix://{tmp}/nope.sock", None
-    if kind == "closed":
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        s.close()
-        return f"tcp://127.0.0.1:{port}", None
-    server = BadServer(kind)
-    return server.url, server
-
-
 # -- the entry points: each returns the error's text ------------------------------
 
 
 def via_swarmd(url: str, bound: float, tmp: str) -> str:
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        rc = swarmd.main(["--engine-addr", url, "-d", os.path.join(tmp, "swarmd"),
-                          "--listen-remote-api", "127.0.0.1:4242",
-                          "--engine-timeout", str(bound)])
+        rc = swarmd.main(
+            [
+                "--engine-addr",
+                url,
+                "-d",
+                os.path.join(tmp, "swarmd"),
+                "--listen-remote-api",
+                "127.0.0.1:4242",
+                "--engine-timeout",
+                str(bound),
+            ]
+        )
     assert rc == 1
     return err.getvalue()
 
 
 def via_node(url: str, bound: float, tmp: str) -> str:
     executor = dockerapi.docker_client(url, timeout=bound)
-    node = Node(NodeConfig(state_dir=os.path.join(tmp, "node"), executor=executor,
-                           listen_remote_api="127.0.0.1:4242"))
+    node = Node(
+        NodeConfig(
+            state_dir=os.path.join(tmp, "node"),
+            executor=executor,
+            listen_remote_api="127.0.0.1:4242",
+        )
+    )
     ctx, cancel = with_cancel(background())
     wait, stop_waiting = with_timeout(background(), bound + 30)
     try:
@@ -223,14 +177,10 @@ def measure(bound: float, repeats: int) -> dict[str, dict[str, float]]:
             for kind in ENDPOINTS:
                 times = []
                 for _ in range(repeats if kind != "silent" else 1):
-                    url, server = endpoint_url(kind, tmp)
-                    try:
+                    with bad_endpoint(kind, tmp) as url:
                         start = time.perf_counter()
                         text = call(url, bound, tmp)
                         times.append(time.perf_counter() - start)
-                    finally:
-                        if server is not None:
-                            server.close()
                     assert url in text, f"{name}, {kind}: the error does not name {url}: {text}"
                 results[name][kind] = statistics.median(times)
     return results
@@ -238,16 +188,26 @@ def measure(bound: float, repeats: int) -> dict[str, dict[str, float]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--bound", type=float, default=dockerapi.REQUEST_TIMEOUT,
-                        help="seconds given to every entry point (default: %(default)s)")
-    parser.add_argument("--repeats", type=int, default=5,
-                        help="calls per fast cell; the silent column runs once (default 5)")
+    parser.add_argument(
+        "--bound",
+        type=float,
+        default=dockerapi.REQUEST_TIMEOUT,
+        help="seconds given to every entry point (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=5,
+        help="calls per fast cell; the silent column runs once (default 5)",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the numbers here (benchjson.py)")
     args = parser.parse_args()
     load = benchjson.load_before()
     results = measure(args.bound, args.repeats)
-    print(f"Time from the call to its one-sentence error, median of {args.repeats} calls "
-          f"(silent: one call); every entry point bounded at {args.bound:g} s.")
+    print(
+        f"Time from the call to its one-sentence error, median of {args.repeats} calls "
+        f"(silent: one call); every entry point bounded at {args.bound:g} s."
+    )
     print()
     print("| entry point | " + " | ".join(ENDPOINTS) + " |")
     print("|---|" + "---|" * len(ENDPOINTS))
@@ -259,8 +219,9 @@ def main() -> int:
         print(f"| {name} | " + " | ".join(cells) + " |")
     print()
     print(f"load average before: {load[0]:.2f}, after: {os.getloadavg()[0]:.2f}")
-    benchjson.write(args.json, {"bound": args.bound, "repeats": args.repeats,
-                                "seconds": results}, load)
+    benchjson.write(
+        args.json, {"bound": args.bound, "repeats": args.repeats, "seconds": results}, load
+    )
     return 0
 
 

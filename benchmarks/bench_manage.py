@@ -7,7 +7,7 @@ this process (``swarmnotes.swarm.cli.Manager``, spread, the six default
 filters, over the three engines) on a unix socket; every sample is one
 ``docker -H ... run -d --label io.swarmnotes=1 IMAGE true`` process of
 Debian's docker CLI, run alternately through the manager and straight to
-lab-1's socket, so machine load hits both columns alike.  Reported:
+lab-1's socket, so machine load hits both columns alike. Reported:
 
 * containers/s (runs / the column's summed wall time) and p50/p99 latency
   of one ``docker run -d`` process, per column;
@@ -117,40 +117,52 @@ def main() -> int:
     decisions = [a + b for a, b in zip(list_nodes.samples, select.samples, strict=False)]
     rows = []
     for name, samples in (("through swarmnotes manage", via), ("straight to lab-1", direct)):
-        rows.append({
-            "column": name,
-            "containers_per_s": len(samples) / sum(samples),
-            "p50_ms": percentile(samples, 50) * 1000,
-            "p99_ms": percentile(samples, 99) * 1000,
-        })
+        rows.append(
+            {
+                "column": name,
+                "containers_per_s": len(samples) / sum(samples),
+                "p50_ms": percentile(samples, 50) * 1000,
+                "p99_ms": percentile(samples, 99) * 1000,
+            }
+        )
     decision_ms = statistics.mean(decisions) * 1000
     share = statistics.mean(decisions) / statistics.mean(via)
     overhead_ms = (statistics.median(via) - statistics.median(direct)) * 1000
 
-    print(f"docker run -d ({DOCKER}), {args.runs} runs per column, 3 engines, spread, "
-          "six default filters")
+    print(
+        f"docker run -d ({DOCKER}), {args.runs} runs per column, 3 engines, spread, "
+        "six default filters"
+    )
     print()
     print("| column | containers/s | p50 ms | p99 ms |")
     print("|---|---:|---:|---:|")
     for row in rows:
-        print(f"| {row['column']} | {row['containers_per_s']:.2f} | {row['p50_ms']:.0f} | "
-              f"{row['p99_ms']:.0f} |")
+        print(
+            f"| {row['column']} | {row['containers_per_s']:.2f} | {row['p50_ms']:.0f} | "
+            f"{row['p99_ms']:.0f} |"
+        )
     print()
     print(f"manager's extra time per docker run -d (p50 difference): {overhead_ms:.0f} ms")
-    print(f"scheduling decision (list_nodes + select_nodes_for_container), mean over "
-          f"{len(decisions)} creates: {decision_ms:.2f} ms "
-          f"(p99 {percentile(decisions, 99) * 1000:.2f} ms), "
-          f"{share * 100:.2f} % of a docker run -d through the manager")
-    benchjson.write(args.json, {
-        "runs": args.runs,
-        "columns": rows,
-        "via_samples_s": via,
-        "direct_samples_s": direct,
-        "decision_samples_s": decisions,
-        "decision_mean_ms": decision_ms,
-        "decision_share": share,
-        "overhead_p50_ms": overhead_ms,
-    }, load)
+    print(
+        f"scheduling decision (list_nodes + select_nodes_for_container), mean over "
+        f"{len(decisions)} creates: {decision_ms:.2f} ms "
+        f"(p99 {percentile(decisions, 99) * 1000:.2f} ms), "
+        f"{share * 100:.2f} % of a docker run -d through the manager"
+    )
+    benchjson.write(
+        args.json,
+        {
+            "runs": args.runs,
+            "columns": rows,
+            "via_samples_s": via,
+            "direct_samples_s": direct,
+            "decision_samples_s": decisions,
+            "decision_mean_ms": decision_ms,
+            "decision_share": share,
+            "overhead_p50_ms": overhead_ms,
+        },
+        load,
+    )
     return 0
 
 

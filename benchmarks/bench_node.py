@@ -68,16 +68,27 @@ def bench_node(lab: Lab, reps: int, samples: dict[str, list[float]]) -> None:
     c1, c2 = e1.client(), e2.client()
     for _ in range(reps):
         with tempfile.TemporaryDirectory() as d:
-            m = Node(NodeConfig(hostname=e1.name, listen_remote_api=addr(e1),
-                                state_dir=f"{d}/m", executor=c1))
+            m = Node(
+                NodeConfig(
+                    hostname=e1.name, listen_remote_api=addr(e1), state_dir=f"{d}/m", executor=c1
+                )
+            )
             t = time.monotonic()
             m.start(background())
             wait_ready(m)
             samples["node: manager start to ready"].append(time.monotonic() - t)
             c1.swarm.reload()
             token = c1.swarm.attrs["JoinTokens"]["Worker"]
-            w = Node(NodeConfig(hostname=e2.name, listen_remote_api=addr(e2), join_addr=addr(e1),
-                                join_token=token, state_dir=f"{d}/w", executor=c2))
+            w = Node(
+                NodeConfig(
+                    hostname=e2.name,
+                    listen_remote_api=addr(e2),
+                    join_addr=addr(e1),
+                    join_token=token,
+                    state_dir=f"{d}/w",
+                    executor=c2,
+                )
+            )
             t = time.monotonic()
             w.start(background())
             wait_ready(w)
@@ -91,13 +102,15 @@ def bench_docker_py(lab: Lab, reps: int, samples: dict[str, list[float]]) -> Non
     c1, c2 = e1.client(), e2.client()
     for _ in range(reps):
         t = time.monotonic()
-        c1.swarm.init(listen_addr=addr(e1), advertise_addr=addr(e1),
-                      heartbeat_tick=1, election_tick=3)
+        c1.swarm.init(
+            listen_addr=addr(e1), advertise_addr=addr(e1), heartbeat_tick=1, election_tick=3
+        )
         samples["docker-py: swarm.init"].append(time.monotonic() - t)
         token = c1.swarm.attrs["JoinTokens"]["Worker"]
         t = time.monotonic()
-        c2.swarm.join(remote_addrs=[addr(e1)], join_token=token, listen_addr=addr(e2),
-                      advertise_addr=addr(e2))
+        c2.swarm.join(
+            remote_addrs=[addr(e1)], join_token=token, listen_addr=addr(e2), advertise_addr=addr(e2)
+        )
         samples["docker-py: swarm.join (worker)"].append(time.monotonic() - t)
         t = time.monotonic()
         c2.swarm.leave(force=True)
@@ -109,20 +122,34 @@ def bench_docker_py(lab: Lab, reps: int, samples: dict[str, list[float]]) -> Non
 
 def cli(engine: LabEngine, *args: str) -> tuple[float, str]:
     t = time.monotonic()
-    out = subprocess.run([DOCKER, "-H", engine.base_url, *args], check=True, timeout=BOUND,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [DOCKER, "-H", engine.base_url, *args],
+        check=True,
+        timeout=BOUND,
+        capture_output=True,
+        text=True,
+    ).stdout
     return time.monotonic() - t, out
 
 
 def bench_cli(lab: Lab, reps: int, samples: dict[str, list[float]]) -> None:
     e1, e2 = lab.engine(1), lab.engine(2)
     for _ in range(reps):
-        took, _ = cli(e1, "swarm", "init", "--listen-addr", addr(e1), "--advertise-addr",
-                      addr(e1))
+        took, _ = cli(e1, "swarm", "init", "--listen-addr", addr(e1), "--advertise-addr", addr(e1))
         samples["docker CLI: swarm init"].append(took)
         _, token = cli(e1, "swarm", "join-token", "-q", "worker")
-        took, _ = cli(e2, "swarm", "join", "--token", token.strip(), "--listen-addr", addr(e2),
-                      "--advertise-addr", addr(e2), addr(e1))
+        took, _ = cli(
+            e2,
+            "swarm",
+            "join",
+            "--token",
+            token.strip(),
+            "--listen-addr",
+            addr(e2),
+            "--advertise-addr",
+            addr(e2),
+            addr(e1),
+        )
         samples["docker CLI: swarm join (worker)"].append(took)
         took, _ = cli(e2, "swarm", "leave", "--force")
         samples["docker CLI: swarm leave (worker)"].append(took)
@@ -141,8 +168,15 @@ def bench_dead_engine(lab: Lab, reps: int, samples: dict[str, list[float]]) -> N
             c1.swarm.reload()
             token = c1.swarm.attrs["JoinTokens"]["Worker"]
             c3 = e3.client()
-            w = Node(NodeConfig(listen_remote_api=addr(e3), join_addr=addr(e1),
-                                join_token=token, state_dir=f"{d}/w", executor=c3))
+            w = Node(
+                NodeConfig(
+                    listen_remote_api=addr(e3),
+                    join_addr=addr(e1),
+                    join_token=token,
+                    state_dir=f"{d}/w",
+                    executor=c3,
+                )
+            )
             w.start(background())
             wait_ready(w)
             node_id = w.node_id()
@@ -165,8 +199,9 @@ def bench_dead_engine(lab: Lab, reps: int, samples: dict[str, list[float]]) -> N
 
 
 def summary(values: list[float]) -> str:
-    return (f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
-            if values else "-")
+    return (
+        f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})" if values else "-"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,14 +214,22 @@ def main(argv: list[str] | None = None) -> int:
     lab = Lab.up(engines=3)
     leave_all(lab)
     samples: dict[str, list[float]] = {}
-    keys = ["node: manager start to ready", "docker-py: swarm.init", "docker CLI: swarm init",
-            "node: worker start to ready", "docker-py: swarm.join (worker)",
-            "docker CLI: swarm join (worker)",
-            "node: worker stop", "docker-py: swarm.leave (worker)",
-            "docker CLI: swarm leave (worker)",
-            "node: manager stop", "docker-py: swarm.leave (manager)",
-            "docker CLI: swarm leave (manager)",
-            "node: dead engine detected (err returns)", "manager: node marked down"]
+    keys = [
+        "node: manager start to ready",
+        "docker-py: swarm.init",
+        "docker CLI: swarm init",
+        "node: worker start to ready",
+        "docker-py: swarm.join (worker)",
+        "docker CLI: swarm join (worker)",
+        "node: worker stop",
+        "docker-py: swarm.leave (worker)",
+        "docker CLI: swarm leave (worker)",
+        "node: manager stop",
+        "docker-py: swarm.leave (manager)",
+        "docker CLI: swarm leave (manager)",
+        "node: dead engine detected (err returns)",
+        "manager: node marked down",
+    ]
     for k in keys:
         samples[k] = []
     try:
@@ -203,17 +246,27 @@ def main(argv: list[str] | None = None) -> int:
         leave_all(lab)
     with lab.engine(1).client() as c:
         version = c.version()
-    print(f"dockerd {version['Version']} (API {version['ApiVersion']}), docker-py "
-          f"{docker.__version__}, Python {sys.version.split()[0]}; "
-          f"{args.reps} reps ({args.dead_reps} for the dead engine); seconds, median (min-max)\n")
+    print(
+        f"dockerd {version['Version']} (API {version['ApiVersion']}), docker-py "
+        f"{docker.__version__}, Python {sys.version.split()[0]}; "
+        f"{args.reps} reps ({args.dead_reps} for the dead engine); seconds, median (min-max)\n"
+    )
     print("| measure | seconds |\n|---|---|")
     for k in keys:
         print(f"| {k} | {summary(samples[k])} |")
-    benchjson.write(args.json, {
-        "engine_version": version["Version"], "api_version": version["ApiVersion"],
-        "docker_py": docker.__version__, "reps": args.reps, "dead_reps": args.dead_reps,
-        "keys": keys, "samples_s": samples,
-    }, load)
+    benchjson.write(
+        args.json,
+        {
+            "engine_version": version["Version"],
+            "api_version": version["ApiVersion"],
+            "docker_py": docker.__version__,
+            "reps": args.reps,
+            "dead_reps": args.dead_reps,
+            "keys": keys,
+            "samples_s": samples,
+        },
+        load,
+    )
     return 0
 
 

@@ -139,8 +139,9 @@ def swarmnotes_buffered_with_done(n: int, size: int = 64) -> float:
     with leak.check(timeout=10):
         done = Chan()
         inbound = gen(*range(n), done=done)
-        out = _merge_buffered(done, size, _sq_buffered(inbound, done, size),
-                              _sq_buffered(inbound, done, size))
+        out = _merge_buffered(
+            done, size, _sq_buffered(inbound, done, size), _sq_buffered(inbound, done, size)
+        )
         count = sum(1 for _ in out)
         done.close()
     seconds = time.perf_counter() - start
@@ -201,8 +202,14 @@ def queue_pipeline(n: int) -> float:
 def go_pipeline(n: int) -> float | None:
     if shutil.which("go") is None:
         return None
-    proc = subprocess.run(["go", "run", ".", "-n", str(n)], cwd=HERE / "go" / "pipeline",
-                          capture_output=True, text=True, timeout=600, check=True)
+    proc = subprocess.run(
+        ["go", "run", ".", "-n", str(n)],
+        cwd=HERE / "go" / "pipeline",
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
     result = json.loads(proc.stdout)
     assert result["items"] == n
     return float(result["items_per_s"])
@@ -239,8 +246,9 @@ def make_tree(root: Path, files: int, max_kib: int = 64, seed: int = 1) -> list[
 
 def md5sum_seconds(root: Path, paths: list[str]) -> tuple[float, dict[str, str]]:
     start = time.perf_counter()
-    out = subprocess.run(["md5sum", "--", *paths], cwd=root, capture_output=True,
-                         check=True, timeout=600).stdout
+    out = subprocess.run(
+        ["md5sum", "--", *paths], cwd=root, capture_output=True, check=True, timeout=600
+    ).stdout
     seconds = time.perf_counter() - start
     sums = {}
     for line in out.decode().splitlines():
@@ -291,23 +299,37 @@ def main(argv: list[str] | None = None) -> int:
     load = benchjson.load_before()
     n, r = args.n, args.repeat
 
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"\nPipeline gen -> 2 x sq -> merge over {n:,} ints (items/s, best of {r})")
     rows: list[tuple[str, float | None, float | None, float | None]] = []
     rows.append(("swarmnotes, with done", *pipeline_row(r, swarmnotes_with_done, n)))
-    rows.append(("swarmnotes, with done, gomaxprocs(1)",
-                 *pipeline_row(r, at_gomaxprocs_1(swarmnotes_with_done), n)))
+    rows.append(
+        (
+            "swarmnotes, with done, gomaxprocs(1)",
+            *pipeline_row(r, at_gomaxprocs_1(swarmnotes_with_done), n),
+        )
+    )
     rows.append(("swarmnotes, without done", *pipeline_row(r, swarmnotes_without_done, n)))
     rows.append(("queue.Queue, without done", *pipeline_row(r, queue_pipeline, n)))
-    rows.append(("queue.Queue, without done, one CPU",
-                 *pipeline_row(r, at_gomaxprocs_1(queue_pipeline), n)))
-    rows.append(("swarmnotes, done, buffers 64",
-                 *pipeline_row(r, swarmnotes_buffered_with_done, n)))
+    rows.append(
+        ("queue.Queue, without done, one CPU", *pipeline_row(r, at_gomaxprocs_1(queue_pipeline), n))
+    )
+    rows.append(
+        ("swarmnotes, done, buffers 64", *pipeline_row(r, swarmnotes_buffered_with_done, n))
+    )
     pyg = pygolang_peer.run("--only", "pipeline", "--n", str(n), "--repeats", str(r))
     if isinstance(pyg, dict):
-        rows.append(("pygolang, with done", float(pyg["pipeline_items_per_s"]),
-                     float(pyg["pipeline_median_items_per_s"]), None))
+        rows.append(
+            (
+                "pygolang, with done",
+                float(pyg["pipeline_items_per_s"]),
+                float(pyg["pipeline_median_items_per_s"]),
+                None,
+            )
+        )
     else:
         print(f"# pygolang: {pyg}")
     go_runs = [go_pipeline(n) for _ in range(r)]
@@ -339,11 +361,12 @@ def main(argv: list[str] | None = None) -> int:
         table = [("md5sum (coreutils)", ref, statistics.median(s for s, _ in runs))]
         pinned_md5 = at_gomaxprocs_1(md5_all_seconds)
         for name, timed, mode in (
-                ("md5_all bounded", md5_all_seconds, "bounded"),
-                ("md5_all parallel", md5_all_seconds, "parallel"),
-                ("md5_all serial", md5_all_seconds, "serial"),
-                ("md5_all bounded, gomaxprocs(1)", pinned_md5, "bounded"),
-                ("md5_all parallel, gomaxprocs(1)", pinned_md5, "parallel")):
+            ("md5_all bounded", md5_all_seconds, "bounded"),
+            ("md5_all parallel", md5_all_seconds, "parallel"),
+            ("md5_all serial", md5_all_seconds, "serial"),
+            ("md5_all bounded, gomaxprocs(1)", pinned_md5, "bounded"),
+            ("md5_all parallel, gomaxprocs(1)", pinned_md5, "parallel"),
+        ):
             runs_s = [timed(tmp, mode, want) for _ in range(r)]
             table.append((name, min(runs_s), statistics.median(runs_s)))
         print(f"{'':38}{'best':>12}{'median':>12}{'vs md5sum':>15}")
@@ -351,13 +374,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:38}{best:12.3f}{median:12.3f}{best / ref:14.2f}x")
     finally:
         shutil.rmtree(tmp)
-    benchjson.write(args.json, {
-        "n": n, "files": args.files, "max_kib": args.max_kib, "repeat": r,
-        "pipeline": [{"name": name, "best": best, "median": median, "cpu_us_per_item": cpu}
-                     for name, best, median, cpu in rows],
-        "tree": {"files": len(paths), "mib": size / 2**20},
-        "md5": [{"name": name, "best": best, "median": median} for name, best, median in table],
-    }, load)
+    benchjson.write(
+        args.json,
+        {
+            "n": n,
+            "files": args.files,
+            "max_kib": args.max_kib,
+            "repeat": r,
+            "pipeline": [
+                {"name": name, "best": best, "median": median, "cpu_us_per_item": cpu}
+                for name, best, median, cpu in rows
+            ],
+            "tree": {"files": len(paths), "mib": size / 2**20},
+            "md5": [{"name": name, "best": best, "median": median} for name, best, median in table],
+        },
+        load,
+    )
     return 0
 
 

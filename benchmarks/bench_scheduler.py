@@ -1,14 +1,14 @@
 """Benchmark: Scheduler.select_nodes_for_container with the six default filters.
 
-N in {10, 100, 1000} nodes with 20 containers each.  The container to place
+N in {10, 100, 1000} nodes with 20 containers each. The container to place
 carries a constraint (``region==us-*``), an affinity
 (``container!=frontend*``), a published port (8080) and a memory/CPU request,
-so every filter and the strategy do real work.  Prints milliseconds per call
+so every filter and the strategy do real work. Prints milliseconds per call
 for spread and binpack.
 
 Swarm v1.2.5 itself (Go 1.19) takes about 2.9 ms, 27 ms and 350 ms per call on
 this kind of machine: its affinity filter recompiles the glob's regexp for
-every container name.  The port compiles each pattern once per ``match`` call
+every container name. The port compiles each pattern once per ``match`` call
 (Python's ``re`` cache then makes later compiles a dictionary lookup).
 
 Run:  PYTHONPATH=src python benchmarks/bench_scheduler.py [--min-time 1.0] [--json PATH]
@@ -141,8 +141,11 @@ def main(argv: list[str] | None = None) -> int:
             row[f"{name}_best_ms"], row[f"{name}_median_ms"] = best, median
         print(f"{n:>6} {cells[0]:>17} {cells[1]:>17} {cold:>7.2f} {accepted:>9}")
         rows.append(row)
-    benchjson.write(args.json, {"min_time_s": args.min_time,
-                                "containers_per_node": CONTAINERS_PER_NODE, "rows": rows}, load)
+    benchjson.write(
+        args.json,
+        {"min_time_s": args.min_time, "containers_per_node": CONTAINERS_PER_NODE, "rows": rows},
+        load,
+    )
     return 0
 
 

@@ -2,8 +2,8 @@
 
 pygolang (PyPI ``pygolang``, channels and goroutines in C++ behind a Python
 API) cannot share this project's venv: it builds only with Cython < 3 and
-pulls gevent.  ``tools/run-benchmarks.sh`` builds it in ``.venv-pygolang``;
-``SWARMNOTES_PYGOLANG_PYTHON`` names another interpreter that has it.  The
+pulls gevent. ``tools/run-benchmarks.sh`` builds it in ``.venv-pygolang``;
+``SWARMNOTES_PYGOLANG_PYTHON`` names another interpreter that has it. The
 peer script, ``benchmarks/pygolang/peer.py``, runs in that interpreter during
 the same benchmark run, as the Go peer does with ``go run``.
 """
@@ -31,11 +31,17 @@ def run(*args: str, timeout: float = 600) -> dict[str, Any] | str:
     """The peer's JSON numbers, or why there are none (a sentence for the table)."""
     python = interpreter()
     if python is None:
-        return ("no pygolang interpreter (tools/run-benchmarks.sh builds .venv-pygolang; "
-                "or set SWARMNOTES_PYGOLANG_PYTHON)")
+        return (
+            "no pygolang interpreter (tools/run-benchmarks.sh builds .venv-pygolang; "
+            "or set SWARMNOTES_PYGOLANG_PYTHON)"
+        )
     try:
-        done = subprocess.run([str(python), str(HERE / "pygolang" / "peer.py"), *args],
-                              capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            [str(python), str(HERE / "pygolang" / "peer.py"), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
         return f"pygolang peer timed out after {timeout:g} s"
     if done.returncode != 0:

@@ -77,6 +77,7 @@ LEGACY_IDS: dict[str, dict[str, str]] = {
 
 # -- reading -----------------------------------------------------------------------------
 
+
 def load(name: str, results: Path = RESULTS) -> Run | None:
     """One benchmark's recorded run, or None when it has not been recorded."""
     path = results / f"{name}.json"
@@ -119,6 +120,7 @@ def node_samples(run: Run) -> dict[str, list[float]]:
 
 # -- formatting ---------------------------------------------------------------------------
 
+
 def show(markdown: str) -> None:
     """Display Markdown in the notebook (a table renders as a table)."""
     from IPython.display import Markdown, display
@@ -126,11 +128,14 @@ def show(markdown: str) -> None:
     display(Markdown(markdown))
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[object]],
-          right: Sequence[int] = ()) -> str:
+def table(
+    header: Sequence[str], rows: Iterable[Sequence[object]], right: Sequence[int] = ()
+) -> str:
     """A Markdown table; columns whose index is in ``right`` are right-aligned."""
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|",
+    ]
     for row in rows:
         lines.append("| " + " | ".join(str(cell) for cell in row) + " |")
     return "\n".join(lines)
@@ -158,12 +163,15 @@ def _loads(values: Sequence[float]) -> str:
 
 # -- the machine ----------------------------------------------------------------------------
 
+
 def machine(runs: dict[str, Run | None]) -> str:
     """One paragraph on the machine, from the first recorded run's metadata."""
     meta = next(run["meta"] for run in runs.values() if run)
-    return (f"Recorded on {meta['cpu_model']} with {meta['nproc']} usable CPUs of "
-            f"{meta['cpu_count']}, Linux {meta['kernel']}; Python {meta['python']}, "
-            f"{meta['go'] or 'no Go toolchain'}, {meta['dockerd'] or 'no dockerd'}.")
+    return (
+        f"Recorded on {meta['cpu_model']} with {meta['nproc']} usable CPUs of "
+        f"{meta['cpu_count']}, Linux {meta['kernel']}; Python {meta['python']}, "
+        f"{meta['go'] or 'no Go toolchain'}, {meta['dockerd'] or 'no dockerd'}."
+    )
 
 
 def runs_table(runs: dict[str, Run | None]) -> str:
@@ -173,10 +181,19 @@ def runs_table(runs: dict[str, Run | None]) -> str:
             rows.append((f"`{name}`", "not recorded", "", "", ""))
             continue
         meta = run["meta"]
-        rows.append((f"`{name}`", meta["date"], _loads(meta["load_before"]),
-                     _loads(meta["load_after"]), f"`{' '.join(meta['command'])}`"))
-    return table(("benchmark", "recorded (UTC)", "load before (1 / 5 / 15 min)", "load after",
-                  "command"), rows)
+        rows.append(
+            (
+                f"`{name}`",
+                meta["date"],
+                _loads(meta["load_before"]),
+                _loads(meta["load_after"]),
+                f"`{' '.join(meta['command'])}`",
+            )
+        )
+    return table(
+        ("benchmark", "recorded (UTC)", "load before (1 / 5 / 15 min)", "load after", "command"),
+        rows,
+    )
 
 
 def load_reading(runs: dict[str, Run | None]) -> str:
@@ -184,15 +201,20 @@ def load_reading(runs: dict[str, Run | None]) -> str:
     cpus = recorded[0]["meta"]["nproc"]
     worst = max(max(r["meta"]["load_before"][0], r["meta"]["load_after"][0]) for r in recorded)
     if worst > cpus:
-        verdict = (f"went up to {worst:.2f}, above the {cpus} CPUs: during part of the runs "
-                   "threads waited for a core, and those numbers are slower than the code alone")
+        verdict = (
+            f"went up to {worst:.2f}, above the {cpus} CPUs: during part of the runs "
+            "threads waited for a core, and those numbers are slower than the code alone"
+        )
     else:
-        verdict = (f"stayed at or below {worst:.2f}, under the {cpus} CPUs: no run had to wait "
-                   "long for a core")
+        verdict = (
+            f"stayed at or below {worst:.2f}, under the {cpus} CPUs: no run had to wait "
+            "long for a core"
+        )
     return f"The 1-minute load average {verdict}."
 
 
 # -- channels and context ---------------------------------------------------------------------
+
 
 def chan_table(run: Run) -> str:
     results = run["results"]
@@ -217,8 +239,9 @@ def chan_reading(run: Run) -> str:
     ping = rows["pingpong"]["values"]
     ping1 = rows["pingpong_one_cpu"]["values"]
     buf = rows["buffered"]["values"]
-    tree = max(rows["tree_lazy"]["values"]["swarmnotes"],
-               rows["tree_every"]["values"]["swarmnotes"])
+    tree = max(
+        rows["tree_lazy"]["values"]["swarmnotes"], rows["tree_every"]["values"]["swarmnotes"]
+    )
     parts = [
         "On every CPU the swarmnotes channel makes "
         f"{times(ping['swarmnotes'] / ping['queue.Queue'])} the round trips of the "
@@ -227,17 +250,23 @@ def chan_reading(run: Run) -> str:
     ]
     pinned = ping1["swarmnotes"] / ping["swarmnotes"]
     if pinned > 1:
-        parts.append(f"Pinned to one CPU it makes {times(pinned)} as many round trips as on "
-                     "every CPU: a hand-off between threads on two cores costs far more than "
-                     "the Python around it, and the GIL lets only one of them run Python "
-                     "anyway.")
+        parts.append(
+            f"Pinned to one CPU it makes {times(pinned)} as many round trips as on "
+            "every CPU: a hand-off between threads on two cores costs far more than "
+            "the Python around it, and the GIL lets only one of them run Python "
+            "anyway."
+        )
     else:
-        parts.append(f"Pinned to one CPU it makes {pinned:.2f} times the round trips it makes "
-                     "on every CPU: on this machine the second core pays for its hand-offs.")
+        parts.append(
+            f"Pinned to one CPU it makes {pinned:.2f} times the round trips it makes "
+            "on every CPU: on this machine the second core pays for its hand-offs."
+        )
     go = ping.get("Go")
     if go:
-        parts.append(f"Go's own channel is {times(go / ping['swarmnotes'])} faster still, and "
-                     f"cancelling a tree of 10,000 contexts takes the port {tree:.2f} ms at worst.")
+        parts.append(
+            f"Go's own channel is {times(go / ping['swarmnotes'])} faster still, and "
+            f"cancelling a tree of 10,000 contexts takes the port {tree:.2f} ms at worst."
+        )
     return " ".join(parts)
 
 
@@ -247,17 +276,24 @@ def chan_figure(run: Run) -> Any:
     rows = by_id("bench_chan", run["results"]["rows"])
     columns = run["results"]["columns"]
     fig, axes = plt.subplots(1, 3, figsize=(13, 4.8))
-    for ax, rid, title in ((axes[0], "pingpong", "unbuffered ping-pong, round trips/s"),
-                           (axes[1], "buffered", "buffered cap 128, items/s")):
+    for ax, rid, title in (
+        (axes[0], "pingpong", "unbuffered ping-pong, round trips/s"),
+        (axes[1], "buffered", "buffered cap 128, items/s"),
+    ):
         values = rows[rid]["values"]
         pinned = rows[f"{rid}_one_cpu"]["values"]
         bars = [(c, values[c]) for c in columns if values.get(c) is not None]
         for c in columns:
             if pinned.get(c) is not None:
                 bars.append((f"{c}\none CPU", pinned[c]))
-        ax.bar([b[0] for b in bars], [b[1] for b in bars],
-               color=["tab:red" if b[0] == "Go" else "lightsteelblue" if "one CPU" in b[0]
-                      else "tab:blue" for b in bars])
+        ax.bar(
+            [b[0] for b in bars],
+            [b[1] for b in bars],
+            color=[
+                "tab:red" if b[0] == "Go" else "lightsteelblue" if "one CPU" in b[0] else "tab:blue"
+                for b in bars
+            ],
+        )
         for i, (_, v) in enumerate(bars):
             ax.annotate(si(v), (i, v), ha="center", va="bottom", fontsize=8)
         ax.set_yscale("log")
@@ -281,12 +317,33 @@ def chan_figure(run: Run) -> Any:
 
 # -- the scheduler -----------------------------------------------------------------------------
 
+
 def scheduler_table(run: Run) -> str:
-    rows = [(r["n"], f"{r['spread_best_ms']:.2f}", f"{r['spread_median_ms']:.2f}",
-             f"{r['binpack_best_ms']:.2f}", f"{r['binpack_median_ms']:.2f}",
-             f"{r['cold_ms']:.1f}", r["accepted"]) for r in run["results"]["rows"]]
-    return table(("nodes", "spread best", "spread median", "binpack best", "binpack median",
-                  "first call", "nodes accepted"), rows, right=range(7))
+    rows = [
+        (
+            r["n"],
+            f"{r['spread_best_ms']:.2f}",
+            f"{r['spread_median_ms']:.2f}",
+            f"{r['binpack_best_ms']:.2f}",
+            f"{r['binpack_median_ms']:.2f}",
+            f"{r['cold_ms']:.1f}",
+            r["accepted"],
+        )
+        for r in run["results"]["rows"]
+    ]
+    return table(
+        (
+            "nodes",
+            "spread best",
+            "spread median",
+            "binpack best",
+            "binpack median",
+            "first call",
+            "nodes accepted",
+        ),
+        rows,
+        right=range(7),
+    )
 
 
 def scheduler_reading(run: Run) -> str:
@@ -296,17 +353,23 @@ def scheduler_reading(run: Run) -> str:
     nodes = big["n"] / small["n"]
     median_growth = big["spread_median_ms"] / small["spread_median_ms"]
     if 0.7 * nodes <= growth <= 1.5 * nodes:
-        shape = (f"about in proportion to the {nodes:.0f} times as many nodes, as one pass "
-                 "over every node per filter should")
+        shape = (
+            f"about in proportion to the {nodes:.0f} times as many nodes, as one pass "
+            "over every node per filter should"
+        )
     else:
-        shape = (f"{'more' if growth > nodes else 'less'} than in proportion to the "
-                 f"{nodes:.0f} times as many nodes (a cost linear in the nodes would grow "
-                 f"{nodes:.0f} times)")
+        shape = (
+            f"{'more' if growth > nodes else 'less'} than in proportion to the "
+            f"{nodes:.0f} times as many nodes (a cost linear in the nodes would grow "
+            f"{nodes:.0f} times)"
+        )
     cold = big["cold_ms"] / big["spread_best_ms"]
-    return (f"From {small['n']} to {big['n']} nodes the best call grows {times(growth)}, "
-            f"{shape}; the median, which a busy machine inflates, grows {times(median_growth)}. "
-            f"The first call on new containers costs {times(cold)} a warm one: it decodes every "
-            "container's port maps once, and later calls reuse them.")
+    return (
+        f"From {small['n']} to {big['n']} nodes the best call grows {times(growth)}, "
+        f"{shape}; the median, which a busy machine inflates, grows {times(median_growth)}. "
+        f"The first call on new containers costs {times(cold)} a warm one: it decodes every "
+        "container's port maps once, and later calls reuse them."
+    )
 
 
 def scheduler_figure(run: Run) -> Any:
@@ -316,10 +379,17 @@ def scheduler_figure(run: Run) -> Any:
     ns = [r["n"] for r in rows]
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for name, color in (("spread", "tab:blue"), ("binpack", "tab:green")):
-        ax.plot(ns, [r[f"{name}_median_ms"] for r in rows], "o-", color=color,
-                label=f"{name}, median")
-        ax.plot(ns, [r[f"{name}_best_ms"] for r in rows], "v:", color=color, alpha=0.6,
-                label=f"{name}, best")
+        ax.plot(
+            ns, [r[f"{name}_median_ms"] for r in rows], "o-", color=color, label=f"{name}, median"
+        )
+        ax.plot(
+            ns,
+            [r[f"{name}_best_ms"] for r in rows],
+            "v:",
+            color=color,
+            alpha=0.6,
+            label=f"{name}, best",
+        )
     ax.plot(ns, [r["cold_ms"] for r in rows], "s--", color="grey", label="first call")
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -333,21 +403,34 @@ def scheduler_figure(run: Run) -> Any:
 
 # -- the events monitor ------------------------------------------------------------------------
 
+
 def events_tables(run: Run) -> str:
     ev = run["results"]
     tp, lat = ev["throughput"], ev["latency_ms"]
     throughput = table(
         ("reader", "events/s (median of rounds)", "slowest round", "fastest round"),
-        [(label, f"{tp[key]:,.0f}", f"{min(tp[key + '_all']):,.0f}",
-          f"{max(tp[key + '_all']):,.0f}")
-         for key, label in (("raw", "raw docker-py"), ("monitor", "swarmnotes EventsMonitor"))],
-        right=(1, 2, 3))
+        [
+            (
+                label,
+                f"{tp[key]:,.0f}",
+                f"{min(tp[key + '_all']):,.0f}",
+                f"{max(tp[key + '_all']):,.0f}",
+            )
+            for key, label in (("raw", "raw docker-py"), ("monitor", "swarmnotes EventsMonitor"))
+        ],
+        right=(1, 2, 3),
+    )
     latency = table(
         ("listener", "p50 ms", "p99 ms", "min ms", "max ms"),
-        [(label, *(f"{lat[key][q]:.2f}" for q in ("p50", "p99", "min", "max")))
-         for key, label in (("monitor", "swarmnotes EventsMonitor"),
-                            ("raw", "raw docker-py thread"))],
-        right=(1, 2, 3, 4))
+        [
+            (label, *(f"{lat[key][q]:.2f}" for q in ("p50", "p99", "min", "max")))
+            for key, label in (
+                ("monitor", "swarmnotes EventsMonitor"),
+                ("raw", "raw docker-py thread"),
+            )
+        ],
+        right=(1, 2, 3, 4),
+    )
     return f"{throughput}\n\n{latency}"
 
 
@@ -356,16 +439,22 @@ def events_reading(run: Run) -> str:
     ratio = ev["throughput"]["ratio"]
     lat = ev["latency_ms"]
     if ratio >= 1:
-        speed = (f"The monitor delivers {ratio:.0%} of raw docker-py's rate: it is not slower "
-                 "than the bare decoding loop, since it reads the socket in raw chunks and hands "
-                 "messages over in batches.")
+        speed = (
+            f"The monitor delivers {ratio:.0%} of raw docker-py's rate: it is not slower "
+            "than the bare decoding loop, since it reads the socket in raw chunks and hands "
+            "messages over in batches."
+        )
     else:
-        speed = (f"The monitor delivers {ratio:.0%} of raw docker-py's rate; the difference is "
-                 "the cost of the hand-off to the handler and of the resume bookkeeping.")
-    return (f"{speed} Its handler sees an event {lat['monitor']['p50']:.2f} ms after the API call "
-            f"returns in the median case and {lat['monitor']['p99']:.2f} ms at the 99th "
-            "percentile; negative values are real, since dockerd publishes an event before it "
-            "writes the HTTP response.")
+        speed = (
+            f"The monitor delivers {ratio:.0%} of raw docker-py's rate; the difference is "
+            "the cost of the hand-off to the handler and of the resume bookkeeping."
+        )
+    return (
+        f"{speed} Its handler sees an event {lat['monitor']['p50']:.2f} ms after the API call "
+        f"returns in the median case and {lat['monitor']['p99']:.2f} ms at the 99th "
+        "percentile; negative values are real, since dockerd publishes an event before it "
+        "writes the HTTP response."
+    )
 
 
 def events_figure(run: Run) -> Any:
@@ -382,8 +471,10 @@ def events_figure(run: Run) -> Any:
     left.set_ylabel("events/s")
     left.set_title("the same replayed range, round by round", fontsize=10)
     left.legend(fontsize=8)
-    for key, color, label in (("monitor", "tab:blue", "EventsMonitor handler"),
-                              ("raw", "tab:orange", "raw docker-py thread")):
+    for key, color, label in (
+        ("monitor", "tab:blue", "EventsMonitor handler"),
+        ("raw", "tab:orange", "raw docker-py thread"),
+    ):
         ordered = sorted(lat[key]["samples"])
         ys = [ordered[round(p / 100 * (len(ordered) - 1))] for p in range(100)]
         right.plot(range(100), ys, color=color, label=label)
@@ -408,18 +499,36 @@ NODE_OPS = (  # (operation, Node, docker-py, docker CLI): row ids
 def node_tables(run: Run) -> str:
     samples = node_samples(run)
     names = {v: k for k, v in LEGACY_IDS["bench_node"].items()}
-    seconds = table(("measure", "median s", "min s", "max s"),
-                    [(names.get(rid, rid), f"{statistics.median(v):.2f}", f"{min(v):.2f}",
-                      f"{max(v):.2f}") for rid, v in samples.items()], right=(1, 2, 3))
+    seconds = table(
+        ("measure", "median s", "min s", "max s"),
+        [
+            (names.get(rid, rid), f"{statistics.median(v):.2f}", f"{min(v):.2f}", f"{max(v):.2f}")
+            for rid, v in samples.items()
+        ],
+        right=(1, 2, 3),
+    )
     ratios = []
     for op, node, py, cli in NODE_OPS:
-        ratios.append((op,
-                       f"{statistics.median(samples[node]) / statistics.median(samples[py]):.2f}",
-                       f"{min(samples[node]) / min(samples[py]):.2f}",
-                       f"{statistics.median(samples[node]) / statistics.median(samples[cli]):.2f}",
-                       f"{min(samples[node]) / min(samples[cli]):.2f}"))
-    ratio_table = table(("the Node's time divided by", "docker-py, medians", "docker-py, fastest",
-                         "docker CLI, medians", "docker CLI, fastest"), ratios, right=(1, 2, 3, 4))
+        ratios.append(
+            (
+                op,
+                f"{statistics.median(samples[node]) / statistics.median(samples[py]):.2f}",
+                f"{min(samples[node]) / min(samples[py]):.2f}",
+                f"{statistics.median(samples[node]) / statistics.median(samples[cli]):.2f}",
+                f"{min(samples[node]) / min(samples[cli]):.2f}",
+            )
+        )
+    ratio_table = table(
+        (
+            "the Node's time divided by",
+            "docker-py, medians",
+            "docker-py, fastest",
+            "docker CLI, medians",
+            "docker CLI, fastest",
+        ),
+        ratios,
+        right=(1, 2, 3, 4),
+    )
     return f"{seconds}\n\n{ratio_table}"
 
 
@@ -428,19 +537,25 @@ def node_reading(run: Run) -> str:
     fastest = [min(samples[node]) / min(samples[py]) for _, node, py, _ in NODE_OPS]
     dead = statistics.median(samples["node_dead_detected"])
     down = statistics.median(samples["manager_marks_down"])
-    cost = (f"On the fastest runs the Node takes between {min(fastest):.2f} and "
-            f"{max(fastest):.2f} times what docker-py takes for the same swarm operation")
+    cost = (
+        f"On the fastest runs the Node takes between {min(fastest):.2f} and "
+        f"{max(fastest):.2f} times what docker-py takes for the same swarm operation"
+    )
     if max(fastest) <= 1.5:
         cost += ": it costs what the engine costs."
     else:
         cost += ": the slowest of them is where the Node's own waiting shows."
     if down > dead:
-        watch = (f" What it adds is the dead engine: the Node reports it after {dead:.2f} s, "
-                 f"while the manager marks that node down only after {down:.2f} s, "
-                 f"{times(down / dead)} later.")
+        watch = (
+            f" What it adds is the dead engine: the Node reports it after {dead:.2f} s, "
+            f"while the manager marks that node down only after {down:.2f} s, "
+            f"{times(down / dead)} later."
+        )
     else:
-        watch = (f" The Node reports a dead engine after {dead:.2f} s, the manager marks that "
-                 f"node down after {down:.2f} s.")
+        watch = (
+            f" The Node reports a dead engine after {dead:.2f} s, the manager marks that "
+            f"node down after {down:.2f} s."
+        )
     return cost + watch
 
 
@@ -448,27 +563,38 @@ def node_figure(run: Run) -> Any:
     import matplotlib.pyplot as plt
 
     samples = node_samples(run)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4),
-                                      gridspec_kw={"width_ratios": [3, 1]})
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [3, 1]})
     width = 0.27
     drivers = (("Node", "tab:blue"), ("docker-py", "tab:orange"), ("docker CLI", "tab:green"))
     for i, (driver, color) in enumerate(drivers):
         keys = [ops[i + 1] for ops in NODE_OPS]
         meds = [statistics.median(samples[k]) for k in keys]
-        err = [[m - min(samples[k]) for m, k in zip(meds, keys, strict=True)],
-               [max(samples[k]) - m for m, k in zip(meds, keys, strict=True)]]
-        left.bar([j + (i - 1) * width for j in range(len(NODE_OPS))], meds, width, yerr=err,
-                 capsize=3, color=color, label=f"{driver} (median, min to max)")
+        err = [
+            [m - min(samples[k]) for m, k in zip(meds, keys, strict=True)],
+            [max(samples[k]) - m for m, k in zip(meds, keys, strict=True)],
+        ]
+        left.bar(
+            [j + (i - 1) * width for j in range(len(NODE_OPS))],
+            meds,
+            width,
+            yerr=err,
+            capsize=3,
+            color=color,
+            label=f"{driver} (median, min to max)",
+        )
     left.set_xticks(range(len(NODE_OPS)), [op for op, *_ in NODE_OPS])
     left.set_ylabel("seconds")
     left.set_title("the Node beside swarm mode driven directly", fontsize=10)
     left.legend(fontsize=8)
     keys = ["node_dead_detected", "manager_marks_down"]
     meds = [statistics.median(samples[k]) for k in keys]
-    err = [[m - min(samples[k]) for m, k in zip(meds, keys, strict=True)],
-           [max(samples[k]) - m for m, k in zip(meds, keys, strict=True)]]
-    right.bar(["Node err()", "manager: down"], meds, yerr=err, capsize=3,
-              color=["tab:blue", "tab:grey"])
+    err = [
+        [m - min(samples[k]) for m, k in zip(meds, keys, strict=True)],
+        [max(samples[k]) - m for m, k in zip(meds, keys, strict=True)],
+    ]
+    right.bar(
+        ["Node err()", "manager: down"], meds, yerr=err, capsize=3, color=["tab:blue", "tab:grey"]
+    )
     right.set_ylabel("seconds after SIGKILL")
     right.set_title("a worker's engine dies", fontsize=10)
     fig.tight_layout()
@@ -476,6 +602,7 @@ def node_figure(run: Run) -> Any:
 
 
 # -- pipelines and md5_all ----------------------------------------------------------------------
+
 
 def pipeline_tables(run: Run) -> str:
     pr = run["results"]
@@ -486,15 +613,35 @@ def pipeline_tables(run: Run) -> str:
         if row["best"] is None:
             rows.append((row["name"], "n/a", "n/a", "n/a", "-"))
             continue
-        rows.append((row["name"], f"{row['best']:,.0f}", f"{row['median']:,.0f}",
-                     f"{row['best'] / base:.2f}", f"{cpu:.1f}" if cpu is not None else "-"))
-    pipeline = table(("pipeline", "items/s, best", "items/s, median",
-                      "best vs swarmnotes with done", "CPU µs per item"), rows,
-                     right=(1, 2, 3, 4))
+        rows.append(
+            (
+                row["name"],
+                f"{row['best']:,.0f}",
+                f"{row['median']:,.0f}",
+                f"{row['best'] / base:.2f}",
+                f"{cpu:.1f}" if cpu is not None else "-",
+            )
+        )
+    pipeline = table(
+        (
+            "pipeline",
+            "items/s, best",
+            "items/s, median",
+            "best vs swarmnotes with done",
+            "CPU µs per item",
+        ),
+        rows,
+        right=(1, 2, 3, 4),
+    )
     ref = by_id("bench_pipeline", pr["md5"])["md5sum"]["best"]
-    md5 = table(("hasher", "seconds, best", "seconds, median", "best vs md5sum"),
-                [(row["name"], f"{row['best']:.3f}", f"{row['median']:.3f}",
-                  f"{row['best'] / ref:.2f}") for row in pr["md5"]], right=(1, 2, 3))
+    md5 = table(
+        ("hasher", "seconds, best", "seconds, median", "best vs md5sum"),
+        [
+            (row["name"], f"{row['best']:.3f}", f"{row['median']:.3f}", f"{row['best'] / ref:.2f}")
+            for row in pr["md5"]
+        ],
+        right=(1, 2, 3),
+    )
     return f"{pipeline}\n\n{md5}"
 
 
@@ -503,11 +650,15 @@ def pipeline_reading(run: Run) -> str:
     pipe = by_id("bench_pipeline", pr["pipeline"])
     pinned = pipe["done_one_cpu"]["best"] / pipe["done"]["best"]
     buffered = pipe["done_buffered"]["best"] / pipe["done"]["best"]
-    first = (f"Pinned to one CPU the pipeline with `done` moves {times(pinned)} the items it "
-             f"moves on every CPU, and buffers of 64 between the stages, {times(buffered)}")
+    first = (
+        f"Pinned to one CPU the pipeline with `done` moves {times(pinned)} the items it "
+        f"moves on every CPU, and buffers of 64 between the stages, {times(buffered)}"
+    )
     if pinned > 1 and buffered > 1:
-        first += (": each unbuffered hand-off is a thread switch, and fewer, cheaper switches "
-                  "are what the pipeline needs.")
+        first += (
+            ": each unbuffered hand-off is a thread switch, and fewer, cheaper switches "
+            "are what the pipeline needs."
+        )
     else:
         first += "."
     if pipe.get("go", {}).get("best"):
@@ -515,20 +666,25 @@ def pipeline_reading(run: Run) -> str:
         first += f" Go runs the same pipeline {times(go)} faster."
     md5 = by_id("bench_pipeline", pr["md5"])
     serial, bounded, parallel = (md5[k]["best"] for k in ("serial", "bounded", "parallel"))
-    order = sorted((("serial", serial), ("bounded", bounded), ("parallel", parallel)),
-                   key=lambda kv: kv[1])
+    order = sorted(
+        (("serial", serial), ("bounded", bounded), ("parallel", parallel)), key=lambda kv: kv[1]
+    )
     if order[0][0] == "serial":
-        second = (f"For md5, serial is the fastest mode ({serial:.3f} s, against "
-                  f"{bounded:.3f} s bounded and {parallel:.3f} s parallel): the hashing is C "
-                  "code over small files already in the page cache, and CPython runs one thread "
-                  "of Python at a time, so the threads have little to overlap and each hand-off "
-                  "between them is pure cost. Parallel, which starts a goroutine per file, pays "
-                  "that cost most.")
+        second = (
+            f"For md5, serial is the fastest mode ({serial:.3f} s, against "
+            f"{bounded:.3f} s bounded and {parallel:.3f} s parallel): the hashing is C "
+            "code over small files already in the page cache, and CPython runs one thread "
+            "of Python at a time, so the threads have little to overlap and each hand-off "
+            "between them is pure cost. Parallel, which starts a goroutine per file, pays "
+            "that cost most."
+        )
     else:
-        second = (f"For md5 the fastest mode is {order[0][0]} ({order[0][1]:.3f} s), then "
-                  f"{order[1][0]} ({order[1][1]:.3f} s) and {order[2][0]} "
-                  f"({order[2][1]:.3f} s): here the threads overlapped enough reading and "
-                  "hashing to pay for their hand-offs.")
+        second = (
+            f"For md5 the fastest mode is {order[0][0]} ({order[0][1]:.3f} s), then "
+            f"{order[1][0]} ({order[1][1]:.3f} s) and {order[2][0]} "
+            f"({order[2][1]:.3f} s): here the threads overlapped enough reading and "
+            "hashing to pay for their hand-offs."
+        )
     return f"{first} {second}"
 
 
@@ -538,9 +694,11 @@ def pipeline_figure(run: Run) -> Any:
     pr = run["results"]
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
     measured = [r for r in pr["pipeline"] if r["best"] is not None]
-    left.bar([r["name"].replace(", ", ",\n") for r in measured], [r["best"] for r in measured],
-             color=["tab:red" if row_id("bench_pipeline", r) == "go" else "tab:blue"
-                    for r in measured])
+    left.bar(
+        [r["name"].replace(", ", ",\n") for r in measured],
+        [r["best"] for r in measured],
+        color=["tab:red" if row_id("bench_pipeline", r) == "go" else "tab:blue" for r in measured],
+    )
     for i, r in enumerate(measured):
         left.annotate(si(r["best"]), (i, r["best"]), ha="center", va="bottom", fontsize=7)
     left.set_yscale("log")
@@ -548,9 +706,13 @@ def pipeline_figure(run: Run) -> Any:
     left.set_ylabel("items/s (best)")
     left.set_title("gen -> 2 x sq -> merge", fontsize=10)
     left.tick_params(axis="x", labelrotation=60, labelsize=7)
-    right.bar([r["name"].replace(", ", ",\n") for r in pr["md5"]], [r["best"] for r in pr["md5"]],
-              color=["tab:grey" if row_id("bench_pipeline", r) == "md5sum" else "tab:blue"
-                     for r in pr["md5"]])
+    right.bar(
+        [r["name"].replace(", ", ",\n") for r in pr["md5"]],
+        [r["best"] for r in pr["md5"]],
+        color=[
+            "tab:grey" if row_id("bench_pipeline", r) == "md5sum" else "tab:blue" for r in pr["md5"]
+        ],
+    )
     right.set_ylabel("seconds (best)")
     right.set_title(f"md5 of {pr['tree']['files']:,} files", fontsize=10)
     right.tick_params(axis="x", labelrotation=30, labelsize=8)

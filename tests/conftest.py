@@ -8,7 +8,7 @@ fails with the reason: it never silently skips.
 Every test that uses the ``lab`` fixture, directly or through another fixture
 (``engine``, ``swarm_lab``, ...), in any directory below this one, is marked
 ``engine`` at collection, so ``pytest -m "not engine" tests/`` runs what needs
-neither root nor Docker.  A test that makes a lab of its own marks itself.
+neither root nor Docker. A test that makes a lab of its own marks itself.
 """
 
 from __future__ import annotations
@@ -34,9 +34,11 @@ def lab() -> Iterator[Lab]:
     try:
         the_lab = Lab.up(engines=3)
     except LabError as exc:
-        pytest.fail(f"the Docker lab could not start: {exc}\n"
-                    "Engine tests need root and Debian's docker.io: run `make test`.",
-                    pytrace=False)
+        pytest.fail(
+            f"the Docker lab could not start: {exc}\n"
+            "Engine tests need root and Debian's docker.io: run `make test`.",
+            pytrace=False,
+        )
     yield the_lab
     leftovers = {}
     for engine in the_lab.engines:

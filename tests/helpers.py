@@ -1,6 +1,6 @@
 """Helpers every test directory shares; every wait in them is bounded.
 
-``closed_within`` is the one both the go and the swarmkit tests use.  It says
+``closed_within`` is the one both the go and the swarmkit tests use. It says
 True only when the channel is *closed* (a receive returns ``ok`` False): a
 value sent on the channel is not a close, and a "ready" or "done" channel that
 carried a value instead would be a bug these tests must catch.

@@ -14,9 +14,10 @@ def test_docker_events_is_importable_from_both_places() -> None:
 
 
 def test_swarmnotes_go_does_not_import_docker() -> None:
-    code = ("import sys, swarmnotes.go, swarmnotes.go.http, swarmnotes.go.context, "
-            "swarmnotes.go.pipeline; print('docker' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
+    code = (
+        "import sys, swarmnotes.go, swarmnotes.go.http, swarmnotes.go.context, "
+        "swarmnotes.go.pipeline; print('docker' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"

@@ -68,7 +68,8 @@ def check_port_free(ip: str, port: int) -> None:
                 raise Failure(
                     f"port {port} on {ip} is already in use (another JupyterLab?): stop "
                     f"what listens there, or choose a free port: "
-                    f"JUPYTER_PORT={port + 1} make jupyter") from None
+                    f"JUPYTER_PORT={port + 1} make jupyter"
+                ) from None
             raise Failure(f"cannot listen on {ip}:{port}: {exc.strerror}") from None
 
 
@@ -77,6 +78,7 @@ def check_port_free(ip: str, port: int) -> None:
 # Each running `make jupyter` of this checkout holds a file <lab dir>/jupyter/<pid>;
 # the file "started-lab" says that one of them brought the lab up. The last one
 # to leave brings the lab down if that file is there.
+
 
 def users_dir(lab_dir: Path) -> Path:
     return lab_dir / "jupyter"
@@ -159,10 +161,15 @@ def leave_lab(lab_dir: Path) -> None:
 
 # -- JupyterLab ------------------------------------------------------------------
 
+
 def jupyter_command(ip: str, port: int, token: str) -> list[str]:
     command = [
-        str(VENV_PYTHON), "-m", "jupyterlab", "--no-browser",
-        f"--ServerApp.ip={ip}", f"--ServerApp.port={port}",
+        str(VENV_PYTHON),
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        f"--ServerApp.ip={ip}",
+        f"--ServerApp.port={port}",
         # Without this, a port taken in the meantime makes JupyterLab quietly
         # pick another one, and the URL printed below would be wrong.
         "--ServerApp.port_retries=0",
@@ -193,8 +200,10 @@ def wait_until_answering(process: subprocess.Popen[bytes], port: int, token: str
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if process.poll() is not None:
-            raise Failure(f"JupyterLab exited with status {process.returncode} before it "
-                          "answered (its log is above)")
+            raise Failure(
+                f"JupyterLab exited with status {process.returncode} before it "
+                "answered (its log is above)"
+            )
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
@@ -202,8 +211,7 @@ def wait_until_answering(process: subprocess.Popen[bytes], port: int, token: str
         except (urllib.error.URLError, OSError):
             pass
         if time.monotonic() > deadline:
-            raise Failure(f"JupyterLab did not answer on port {port} within "
-                          f"{START_TIMEOUT:g} s")
+            raise Failure(f"JupyterLab did not answer on port {port} within {START_TIMEOUT:g} s")
         time.sleep(0.3)
 
 
@@ -248,15 +256,21 @@ def main() -> int:
             return 130
         # A session of its own: Ctrl+C in the terminal reaches this script only,
         # and JupyterLab gets one SIGTERM (its SIGINT handler would ask "y/n").
-        process = subprocess.Popen(jupyter_command(ip, port, token), cwd=ROOT / "notebooks",
-                                   env=kernel_env(), start_new_session=True,
-                                   stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            jupyter_command(ip, port, token),
+            cwd=ROOT / "notebooks",
+            env=kernel_env(),
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+        )
         wait_until_answering(process, port, token)
         host = "127.0.0.1" if ip in ("0.0.0.0", "") else ip
-        print(f"\nJupyterLab is running the chapters. Open:\n\n"
-              f"    http://{host}:{port}/lab?token={token}\n\n"
-              f"Ctrl+C stops JupyterLab (and the lab, if this command started it).\n",
-              flush=True)
+        print(
+            f"\nJupyterLab is running the chapters. Open:\n\n"
+            f"    http://{host}:{port}/lab?token={token}\n\n"
+            f"Ctrl+C stops JupyterLab (and the lab, if this command started it).\n",
+            flush=True,
+        )
         while not stopping.is_set() and process.poll() is None:
             stopping.wait(0.5)
         if process.poll() is not None and not stopping.is_set():

@@ -29,13 +29,27 @@ def render_png(svg: Path, size: int) -> bytes:
         sys.exit("make_favicon: needs Debian's chromium (`make setup` installs it)")
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "icon.html"
-        page.write_text(f'<body style="margin:0"><img src="{svg.as_uri()}" '
-                        f'width="{size}" height="{size}" style="display:block"></body>')
+        page.write_text(
+            f'<body style="margin:0"><img src="{svg.as_uri()}" '
+            f'width="{size}" height="{size}" style="display:block"></body>'
+        )
         png = Path(tmp) / "icon.png"
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                        "--hide-scrollbars", "--default-background-color=00000000",
-                        f"--window-size={size},{size}", f"--screenshot={png}",
-                        page.as_uri()], check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--default-background-color=00000000",
+                f"--window-size={size},{size}",
+                f"--screenshot={png}",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         return png.read_bytes()
 
 

@@ -27,7 +27,10 @@ def code(text: str, tags: list[str] | None = None) -> nbformat.NotebookNode:
 
 def write(path: str, cells: list[nbformat.NotebookNode]) -> None:
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     nbformat.write(nb, path)

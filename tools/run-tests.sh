@@ -14,6 +14,7 @@ export PATH="$VIRTUAL_ENV/bin:$PATH"
 rc=0
 stage() { echo "== $*" >&2; "$@" || rc=1; }
 stage ruff check
+stage ruff format --check
 stage mypy
 stage pytest tests --ignore=tests/site
 stage pytest --nbval notebooks/

@@ -1,11 +1,11 @@
 """The swarmnotes command.
 
-    swarmnotes lab up [--engines N]   start (or reuse) the lab's engines
-    swarmnotes lab down               remove everything the lab made
-    swarmnotes lab status             a table of the lab's engines
-    swarmnotes lab env [--engine I]   the DOCKER_HOST of an engine
-    swarmnotes swarmd [flags]         SwarmKit's swarmd, driving an engine's swarm mode
-    swarmnotes manage [flags] [DISC]  classic Swarm's manager, serving the Docker API
+swarmnotes lab up [--engines N]   start (or reuse) the lab's engines
+swarmnotes lab down               remove everything the lab made
+swarmnotes lab status             a table of the lab's engines
+swarmnotes lab env [--engine I]   the DOCKER_HOST of an engine
+swarmnotes swarmd [flags]         SwarmKit's swarmd, driving an engine's swarm mode
+swarmnotes manage [flags] [DISC]  classic Swarm's manager, serving the Docker API
 """
 
 from __future__ import annotations
@@ -81,24 +81,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="swarmnotes", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     lab = commands.add_parser("lab", help="the embedded Docker lab")
-    lab_commands = lab.add_subparsers(dest="lab_command", required=True,
-                                      metavar="up|down|status|env")
+    lab_commands = lab.add_subparsers(
+        dest="lab_command", required=True, metavar="up|down|status|env"
+    )
     up = lab_commands.add_parser("up", help="start or reuse the lab's engines")
-    up.add_argument("--engines", type=_engine_count, default=None,
-                    help=f"how many engines, 1 to {MAX_ENGINES} (default: keep, or 3)")
+    up.add_argument(
+        "--engines",
+        type=_engine_count,
+        default=None,
+        help=f"how many engines, 1 to {MAX_ENGINES} (default: keep, or 3)",
+    )
     up.set_defaults(func=lab_up)
     lab_commands.add_parser("down", help="remove everything the lab made").set_defaults(
-        func=lab_down)
-    lab_commands.add_parser("status", help="a table of the engines").set_defaults(
-        func=lab_status)
+        func=lab_down
+    )
+    lab_commands.add_parser("status", help="a table of the engines").set_defaults(func=lab_status)
     env = lab_commands.add_parser("env", help="print the DOCKER_HOST of an engine")
     env.add_argument("--engine", type=int, default=1, help="engine number (default 1)")
     env.set_defaults(func=lab_env)
     # Listed for --help only: main() hands "swarmd ..." to swarmd.main first.
-    commands.add_parser("swarmd", help="SwarmKit's swarmd on a Docker engine "
-                        "(swarmnotes swarmd --help)")
-    commands.add_parser("manage", help="classic Swarm's manager: the Docker API over the "
-                        "lab's engines (swarmnotes manage --help)")
+    commands.add_parser(
+        "swarmd", help="SwarmKit's swarmd on a Docker engine (swarmnotes swarmd --help)"
+    )
+    commands.add_parser(
+        "manage",
+        help="classic Swarm's manager: the Docker API over the "
+        "lab's engines (swarmnotes manage --help)",
+    )
     return parser
 
 

@@ -128,12 +128,23 @@ def failure_kind(exc: BaseException) -> str | None:
         return "unreachable"
     if has(requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
         return "silent"
-    if has(FileNotFoundError, ConnectionRefusedError, PermissionError, socket.gaierror,
-           urllib3.exceptions.NewConnectionError):
+    if has(
+        FileNotFoundError,
+        ConnectionRefusedError,
+        PermissionError,
+        socket.gaierror,
+        urllib3.exceptions.NewConnectionError,
+    ):
         return "unreachable"
     # RemoteDisconnected is also a BadStatusLine: test it before HTTPException.
-    if has(http.client.RemoteDisconnected, ConnectionResetError, ConnectionAbortedError,
-           BrokenPipeError, http.client.IncompleteRead, urllib3.exceptions.IncompleteRead):
+    if has(
+        http.client.RemoteDisconnected,
+        ConnectionResetError,
+        ConnectionAbortedError,
+        BrokenPipeError,
+        http.client.IncompleteRead,
+        urllib3.exceptions.IncompleteRead,
+    ):
         return "closed"
     if has(http.client.HTTPException, json.JSONDecodeError, requests.exceptions.InvalidJSONError):
         return "not-docker"
@@ -164,8 +175,10 @@ def _reason(exc: BaseException) -> str:
         ((ConnectionRefusedError,), "connection refused"),
         ((PermissionError,), "permission denied"),
         ((socket.gaierror,), "no such host"),
-        ((requests.exceptions.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError),
-         "no answer to the connection"),
+        (
+            (requests.exceptions.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError),
+            "no answer to the connection",
+        ),
     ):
         if any(isinstance(e, types) for e in chain):
             return text
@@ -228,7 +241,7 @@ class APIClient(docker.APIClient):
     It remembers the address it was given (``engine_url``: docker-py keeps
     only ``http+docker://localhost`` for a unix socket), and each request
     that gets no answer raises ``error_type`` (:class:`EngineError`, or a
-    package's subclass) with the sentence, from requests' error.  An answer
+    package's subclass) with the sentence, from requests' error. An answer
     that is not JSON is found later, where docker-py decodes it: the
     packages' own :func:`reported` blocks catch that.
     """
@@ -239,8 +252,13 @@ class APIClient(docker.APIClient):
         self.engine_url: str = base_url
         super().__init__(base_url=base_url, **kwargs)
 
-    def request(self, method: str | bytes, url: str | bytes,  # type: ignore[override]
-                *args: Any, **kwargs: Any) -> requests.Response:
+    def request(
+        self,
+        method: str | bytes,
+        url: str | bytes,  # type: ignore[override]
+        *args: Any,
+        **kwargs: Any,
+    ) -> requests.Response:
         try:
             return super().request(method, url, *args, **kwargs)
         except requests.exceptions.RequestException as exc:
@@ -334,9 +352,13 @@ def docker_client(
         return DockerClient(base_url=base_url, timeout=bound, version=version or "auto", **kwargs)
 
 
-def docker_events(api: Any, connect_timeout: float = 5.0, decode: bool = True,
-                  filters: dict[str, Any] | None = None,
-                  header_timeout: float = REQUEST_TIMEOUT) -> Any:
+def docker_events(
+    api: Any,
+    connect_timeout: float = 5.0,
+    decode: bool = True,
+    filters: dict[str, Any] | None = None,
+    header_timeout: float = REQUEST_TIMEOUT,
+) -> Any:
     """An engine's ``GET /events`` stream: connect and answer bounded, reads unbounded.
 
     docker-py's ``APIClient.events()`` sends its request with
@@ -357,8 +379,9 @@ def docker_events(api: Any, connect_timeout: float = 5.0, decode: bool = True,
     ``_disable_socket_timeout`` (what its ``logs`` stream uses).
     """
     params = {"filters": docker.utils.convert_filters(filters) if filters else None}
-    response = api._get(api._url("/events"), params=params, stream=True,
-                        timeout=(connect_timeout, header_timeout))
+    response = api._get(
+        api._url("/events"), params=params, stream=True, timeout=(connect_timeout, header_timeout)
+    )
     api._raise_for_status(response)
     # The answer has come: from here on, silence is a quiet engine, not a dead one.
     api._disable_socket_timeout(api._get_raw_response_socket(response))

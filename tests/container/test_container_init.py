@@ -18,8 +18,14 @@ SCRIPT = ROOT / "tools" / "container-init.sh"
 
 def run_init(cgroup: Path, *command: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, CONTAINER_INIT_CGROUP=str(cgroup))
-    return subprocess.run(["bash", str(SCRIPT), *command], env=env, capture_output=True,
-                          text=True, timeout=30, check=False)
+    return subprocess.run(
+        ["bash", str(SCRIPT), *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
 
 
 def test_on_cgroup_v2_it_moves_processes_and_enables_every_controller(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def load_tool() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
-        "runc_within_bounds", ROOT / "tools" / "runc-within-bounds.py")
+        "runc_within_bounds", ROOT / "tools" / "runc-within-bounds.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -26,9 +27,22 @@ ALL = ["CAP_CHOWN", "CAP_SYS_ADMIN", "CAP_SYS_RESOURCE"]
 
 def test_a_container_spec_keeps_only_the_capabilities_allowed(tmp_path: Path) -> None:
     config = tmp_path / "config.json"
-    config.write_text(json.dumps({"ociVersion": "1.0.2", "process": {
-        "args": ["sh"], "capabilities": {"bounding": ALL, "effective": ALL,
-                                         "permitted": ALL, "inheritable": ALL}}}))
+    config.write_text(
+        json.dumps(
+            {
+                "ociVersion": "1.0.2",
+                "process": {
+                    "args": ["sh"],
+                    "capabilities": {
+                        "bounding": ALL,
+                        "effective": ALL,
+                        "permitted": ALL,
+                        "inheritable": ALL,
+                    },
+                },
+            }
+        )
+    )
     tool.trim(config, {"CAP_CHOWN", "CAP_SYS_ADMIN"}, in_process=False)
     spec = json.loads(config.read_text())
     assert spec["ociVersion"] == "1.0.2" and spec["process"]["args"] == ["sh"]

@@ -1,101 +1,41 @@
-"""Bad Docker endpoints on 127.0.0.1, real sockets all, for the fault suite.
+"""What the fault suite checks against: the bad endpoints, their sentences, the bounds.
 
-* ``missing``: a unix socket path that does not exist;
-* ``closed``: a 127.0.0.1 port nobody listens on (bound, then closed);
-* ``silent``: a server that accepts every connection and never answers;
-* ``garbage``: a server that answers every request with HTTP that is not the
-  Docker API (a 200 with an HTML body), or with no HTTP at all.
-
-:func:`sentence` is what every entry point must say for each of them.
+The bad endpoints themselves (``missing``, ``closed``, ``silent``, ``garbage``,
+``not-http``: real sockets on 127.0.0.1) are benchmarks/bad_endpoints.py, which
+bench_faults.py uses too; this module imports them by path (benchmarks do not
+import tests). :func:`sentence` is what every entry point must say for each of
+them; :class:`Freezer` is an engine that goes silent and comes back.
 """
 
 from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+if str(BENCHMARKS) not in sys.path:
+    sys.path.append(str(BENCHMARKS))
+from bad_endpoints import ENDPOINTS, Server, bad_endpoint  # noqa: E402
+
+__all__ = [
+    "BOUND",
+    "ENDPOINTS",
+    "SLACK",
+    "Freezer",
+    "Server",
+    "bad_endpoint",
+    "sentence",
+]
 
 # The bound the suite gives every client that takes one, in seconds: small,
 # so that the silent server costs one second per case.
 BOUND = 1.0
 # What a loaded two-core machine may add to a bound before a call returns.
 SLACK = 3.0
-
-ENDPOINTS = ["missing", "closed", "silent", "garbage", "not-http"]
-
-
-@dataclass
-class Server:
-    """A TCP server on 127.0.0.1 that answers (or not) as ``mode`` says."""
-
-    mode: str
-    sock: socket.socket = field(default_factory=socket.socket)
-    conns: list[socket.socket] = field(default_factory=list)
-    thread: threading.Thread | None = None
-
-    def start(self) -> Server:
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        # A plain thread, not go(): the leak checker looks at the code under test.
-        self.thread = threading.Thread(target=self._serve, name=f"{self.mode}-server",
-                                       daemon=True)
-        self.thread.start()
-        return self
-
-    @property
-    def url(self) -> str:
-        return f"tcp://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return  # closed by stop()
-            self.conns.append(conn)
-            if self.mode == "silent":
-                continue  # keep it open, say nothing
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        try:
-            conn.settimeout(5)
-            while conn.recv(65536):
-                if self.mode == "garbage":
-                    body = b"<html><body>It works!</body></html>"
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                                 b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
-                                 + body)
-                else:
-                    conn.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n")
-                    break
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def stop(self) -> None:
-        # Python: close() alone does not wake a thread blocked in accept().
-        try:
-            self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.sock.close()
-        for conn in self.conns:
-            conn.close()
-        if self.thread is not None:
-            self.thread.join(timeout=5)
-
-
-def closed_port() -> str:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return f"tcp://127.0.0.1:{port}"
 
 
 def sentence(kind: str, url: str, bound: float = BOUND) -> str:
@@ -105,8 +45,10 @@ def sentence(kind: str, url: str, bound: float = BOUND) -> str:
     if kind == "closed":
         return f"cannot reach the Docker engine at {url}: connection refused"
     if kind == "silent":
-        return (f"the Docker engine at {url} accepted the connection but did not answer "
-                f"within {bound:g} s")
+        return (
+            f"the Docker engine at {url} accepted the connection but did not answer "
+            f"within {bound:g} s"
+        )
     return f"the Docker engine at {url} answered with something that is not the Docker API"
 
 

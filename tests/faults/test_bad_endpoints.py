@@ -54,12 +54,24 @@ def within_bound(fn: Callable[[], Any], bound: float = BOUND) -> tuple[Any, Base
 # -- SwarmKit ---------------------------------------------------------------------
 
 
-def test_swarmd(endpoint: tuple[str, str], tmp_path: Path,
-                capsys: pytest.CaptureFixture[str]) -> None:
+def test_swarmd(
+    endpoint: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     kind, url = endpoint
-    rc, error = within_bound(lambda: swarmd.main([
-        "--engine-addr", url, "-d", str(tmp_path / "state"),
-        "--listen-remote-api", "127.0.0.1:4242", "--engine-timeout", str(BOUND)]))
+    rc, error = within_bound(
+        lambda: swarmd.main(
+            [
+                "--engine-addr",
+                url,
+                "-d",
+                str(tmp_path / "state"),
+                "--listen-remote-api",
+                "127.0.0.1:4242",
+                "--engine-timeout",
+                str(BOUND),
+            ]
+        )
+    )
     assert error is None and rc == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "level=fatal" in err, err
@@ -69,8 +81,11 @@ def test_swarmd(endpoint: tuple[str, str], tmp_path: Path,
 def test_node(endpoint: tuple[str, str], tmp_path: Path) -> None:
     kind, url = endpoint
     executor = dockerapi.docker_client(url, timeout=BOUND)  # API version pinned: no I/O yet
-    node = Node(NodeConfig(state_dir=str(tmp_path / "state"), executor=executor,
-                           listen_remote_api="127.0.0.1:4242"))
+    node = Node(
+        NodeConfig(
+            state_dir=str(tmp_path / "state"), executor=executor, listen_remote_api="127.0.0.1:4242"
+        )
+    )
     ctx, cancel = with_cancel(background())
 
     def run() -> BaseException | None:
@@ -138,8 +153,7 @@ def test_events_monitor(endpoint: tuple[str, str]) -> None:
 # -- the lab's clients and the external engine -------------------------------------
 
 
-@pytest.mark.parametrize("make", [bounded_client, bounded_api_client],
-                         ids=["client", "api_client"])
+@pytest.mark.parametrize("make", [bounded_client, bounded_api_client], ids=["client", "api_client"])
 def test_lab_clients(endpoint: tuple[str, str], make: Callable[..., Any]) -> None:
     # The lab's clients ask the engine for its API version as they are made.
     kind, url = endpoint
@@ -166,8 +180,17 @@ def test_external_engine(endpoint: tuple[str, str], monkeypatch: pytest.MonkeyPa
 def test_cli_prints_one_line(endpoint: tuple[str, str], tmp_path: Path, command: str) -> None:
     kind, url = endpoint
     if command == "swarmd":
-        argv = ["swarmd", "--engine-addr", url, "-d", str(tmp_path / "s"),
-                "--listen-remote-api", "127.0.0.1:4242", "--engine-timeout", str(BOUND)]
+        argv = [
+            "swarmd",
+            "--engine-addr",
+            url,
+            "-d",
+            str(tmp_path / "s"),
+            "--listen-remote-api",
+            "127.0.0.1:4242",
+            "--engine-timeout",
+            str(BOUND),
+        ]
         env = dict(os.environ)
     else:
         # A chapter's one engine is DOCKER_HOST's: `lab status` does not use it, so
@@ -177,14 +200,23 @@ def test_cli_prints_one_line(endpoint: tuple[str, str], tmp_path: Path, command:
     if argv:
         cmd = [sys.executable, "-m", "swarmnotes", *argv]
     else:
-        cmd = [sys.executable, "-c",
-               "import sys; from swarmnotes import cli\n"
-               "from swarmnotes.lab.external import single_engine\n"
-               f"try:\n    single_engine(timeout={BOUND!r})\n"
-               "except cli.PACKAGE_ERRORS as e:\n    print(e, file=sys.stderr); sys.exit(1)\n"]
+        cmd = [
+            sys.executable,
+            "-c",
+            "import sys; from swarmnotes import cli\n"
+            "from swarmnotes.lab.external import single_engine\n"
+            f"try:\n    single_engine(timeout={BOUND!r})\n"
+            "except cli.PACKAGE_ERRORS as e:\n    print(e, file=sys.stderr); sys.exit(1)\n",
+        ]
     start = time.monotonic()
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=BOUND + SLACK + 20,
-                          env=env, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=BOUND + SLACK + 20,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
     elapsed = time.monotonic() - start
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr

@@ -43,8 +43,10 @@ def dead(url: str) -> set[str]:
     """What a call to a freshly killed dockerd may say: its socket file stays and refuses
     connections; now and then (seen here, cause not pinned down) the
     first call instead sees a connection closed before the answer."""
-    return {f"cannot reach the Docker engine at {url}: connection refused",
-            f"the Docker engine at {url} closed the connection before it answered"}
+    return {
+        f"cannot reach the Docker engine at {url}: connection refused",
+        f"the Docker engine at {url} closed the connection before it answered",
+    }
 
 
 def wait_for(cond: Any, timeout: float, what: str) -> None:
@@ -80,14 +82,16 @@ def test_lab_client_killed_mid_call(lab: Lab, victim: LabEngine) -> None:
     assert elapsed < SLACK + 5
     (err,) = outcome
     assert isinstance(err, LabEngineError)
-    assert str(err) == (f"the Docker engine at {victim.base_url} closed the connection "
-                        "before it answered")
+    assert str(err) == (
+        f"the Docker engine at {victim.base_url} closed the connection before it answered"
+    )
 
 
 def test_engine_after_a_kill_says_so(lab: Lab, victim: LabEngine) -> None:
     """Classic Swarm's Engine, connected, then its dockerd killed: the next call says why."""
-    engine = Engine(victim.base_url, opts=EngineOpts(refresh_min_interval=60,
-                                                     refresh_max_interval=60))
+    engine = Engine(
+        victim.base_url, opts=EngineOpts(refresh_min_interval=60, refresh_max_interval=60)
+    )
     engine.request_timeout = 2.0
     with leak.check(timeout=10):  # the engine's monitor goroutines end with disconnect
         engine.connect()
@@ -104,7 +108,8 @@ def test_engine_after_a_kill_says_so(lab: Lab, victim: LabEngine) -> None:
 
 
 def test_events_monitor_loses_nothing_across_a_kill_and_restart(
-        lab: Lab, victim: LabEngine) -> None:
+    lab: Lab, victim: LabEngine
+) -> None:
     """Killed mid-stream, restarted: every event the engine has is delivered exactly once.
 
     Counted against a since/until replay of the same engine: before the kill
@@ -159,9 +164,14 @@ def test_events_monitor_loses_nothing_across_a_kill_and_restart(
         volumes("faults-a", 5)
         wait_for(lambda: count() >= 10, 10, "the first ten events")
         with victim.api_client() as a:
-            first_life = list(a.events(since=format_since(first_since),
-                                       until=format_since(time.time_ns()),
-                                       filters=filters, decode=True))
+            first_life = list(
+                a.events(
+                    since=format_since(first_since),
+                    until=format_since(time.time_ns()),
+                    filters=filters,
+                    decode=True,
+                )
+            )
         lab.kill_engine(VICTIM)  # mid-stream
         wait_for(lambda: len(ends) >= 1, 5, "the stream's end")
         lab.start_engine(VICTIM)
@@ -170,9 +180,14 @@ def test_events_monitor_loses_nothing_across_a_kill_and_restart(
         wait_for(lambda: count() >= 20, 30, "the ten events after the restart")
         time.sleep(0.5)  # anything extra (a duplicate) would arrive now
         with victim.api_client() as a:
-            second_life = list(a.events(since=format_since(second_since),
-                                        until=format_since(time.time_ns()),
-                                        filters=filters, decode=True))
+            second_life = list(
+                a.events(
+                    since=format_since(second_since),
+                    until=format_since(time.time_ns()),
+                    filters=filters,
+                    decode=True,
+                )
+            )
         quit_.close()
     api.close()
 

@@ -76,8 +76,10 @@ def test_a_silent_stream_is_noticed_and_resumed_without_loss(lab: Lab, freezer: 
         noticed = time.monotonic() - frozen_at
         assert index == 0, "the silent stream was not noticed"
         assert isinstance(err, dockerapi.EngineError)
-        assert str(err) == (f"the Docker engine at {freezer.url} accepted the connection "
-                            f"but did not answer within {TIMEOUT:g} s")
+        assert str(err) == (
+            f"the Docker engine at {freezer.url} accepted the connection "
+            f"but did not answer within {TIMEOUT:g} s"
+        )
         assert noticed < LIVENESS * 2 + TIMEOUT + SLACK
 
         freezer.frozen.clear()

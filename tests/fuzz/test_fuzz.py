@@ -46,17 +46,28 @@ GRAMMAR = "abcz_.-019=!~/*?()[]^$|\\+:, @#{}"
 expr_text = st.one_of(
     st.text(alphabet=GRAMMAR, max_size=20),
     st.text(max_size=20),
-    st.builds(lambda k, op, v: k + op + v,
-              st.text(alphabet="abz_.-09", max_size=6), st.sampled_from(["==", "!=", "=", "=!"]),
-              st.text(alphabet=GRAMMAR, max_size=10)),
+    st.builds(
+        lambda k, op, v: k + op + v,
+        st.text(alphabet="abz_.-09", max_size=6),
+        st.sampled_from(["==", "!=", "=", "=!"]),
+        st.text(alphabet=GRAMMAR, max_size=10),
+    ),
 )
 
 
 def a_node() -> Node:
-    return Node(id="n1", name="node-1", addr="n1", labels={"zone": "a1", "storage": "ssd"},
-                containers=[Container(id="c1", names=["/web"], labels={"tier": "web"},
-                                      config=ContainerConfig())],
-                total_memory=1 << 30, total_cpus=2, health_indicator=100)
+    return Node(
+        id="n1",
+        name="node-1",
+        addr="n1",
+        labels={"zone": "a1", "storage": "ssd"},
+        containers=[
+            Container(id="c1", names=["/web"], labels={"tier": "web"}, config=ContainerConfig())
+        ],
+        total_memory=1 << 30,
+        total_cpus=2,
+        health_indicator=100,
+    )
 
 
 # -- constraints and affinities ---------------------------------------------------
@@ -82,8 +93,9 @@ def test_parse_exprs(entries: list[str]) -> None:
 
 @given(st.lists(expr_text, max_size=3), st.booleans())
 def test_constraint_and_affinity_filters(entries: list[str], soft: bool) -> None:
-    config = build_container_config({"Env": [f"constraint:{e}" for e in entries]
-                                     + [f"affinity:{e}" for e in entries]})
+    config = build_container_config(
+        {"Env": [f"constraint:{e}" for e in entries] + [f"affinity:{e}" for e in entries]}
+    )
     node = a_node()
     for f in (ConstraintFilter(), AffinityFilter()):
         try:
@@ -101,17 +113,30 @@ label_values = st.one_of(
     st.lists(expr_text, max_size=3).map(json.dumps),
 )
 labels = st.dictionaries(
-    st.one_of(st.text(max_size=10),
-              st.sampled_from([SWARM_LABEL_NAMESPACE + ".affinities",
-                               SWARM_LABEL_NAMESPACE + ".constraints",
-                               SWARM_LABEL_NAMESPACE + ".reschedule-policies"])),
-    label_values, max_size=4)
-env = st.lists(st.one_of(
-    st.text(max_size=20),
-    st.builds(lambda p, v: p + v,
-              st.sampled_from(["affinity:", "constraint:", "reschedule:", "Affinity:", "x="]),
-              st.text(alphabet=GRAMMAR, max_size=12)),
-), max_size=5)
+    st.one_of(
+        st.text(max_size=10),
+        st.sampled_from(
+            [
+                SWARM_LABEL_NAMESPACE + ".affinities",
+                SWARM_LABEL_NAMESPACE + ".constraints",
+                SWARM_LABEL_NAMESPACE + ".reschedule-policies",
+            ]
+        ),
+    ),
+    label_values,
+    max_size=4,
+)
+env = st.lists(
+    st.one_of(
+        st.text(max_size=20),
+        st.builds(
+            lambda p, v: p + v,
+            st.sampled_from(["affinity:", "constraint:", "reschedule:", "Affinity:", "x="]),
+            st.text(alphabet=GRAMMAR, max_size=12),
+        ),
+    ),
+    max_size=5,
+)
 
 
 @given(labels, env)
@@ -129,20 +154,28 @@ def test_build_container_config(given_labels: dict[str, str], given_env: list[st
     try:
         config.validate()
     except ValueError as err:
-        assert re.fullmatch(r"too many reschedule policies|invalid reschedule policy: .*",
-                            str(err), re.S), str(err)
+        assert re.fullmatch(
+            r"too many reschedule policies|invalid reschedule policy: .*", str(err), re.S
+        ), str(err)
 
 
 # -- port bindings -----------------------------------------------------------------
 
 port = st.one_of(st.integers(0, 70000).map(str), st.text(max_size=6))
-binding = st.fixed_dictionaries({}, optional={
-    "HostIp": st.one_of(st.sampled_from(["", "0.0.0.0", "127.0.0.1", "::"]), st.text(max_size=8)),
-    "HostPort": port,
-})
+binding = st.fixed_dictionaries(
+    {},
+    optional={
+        "HostIp": st.one_of(
+            st.sampled_from(["", "0.0.0.0", "127.0.0.1", "::"]), st.text(max_size=8)
+        ),
+        "HostPort": port,
+    },
+)
 port_bindings = st.dictionaries(
     st.builds(lambda p, proto: f"{p}/{proto}", port, st.sampled_from(["tcp", "udp", "sctp", ""])),
-    st.one_of(st.none(), st.lists(binding, max_size=3)), max_size=3)
+    st.one_of(st.none(), st.lists(binding, max_size=3)),
+    max_size=3,
+)
 
 
 @given(port_bindings, st.sampled_from(["", "bridge", "host"]), port_bindings)
@@ -151,7 +184,8 @@ def test_port_filter(requested: dict, network_mode: str, in_use: dict) -> None:
     node.containers[0].info = {"HostConfig": {"PortBindings": in_use, "NetworkMode": "bridge"}}
     config = build_container_config(
         {"ExposedPorts": {p: {} for p in requested}},
-        {"PortBindings": requested, "NetworkMode": network_mode})
+        {"PortBindings": requested, "NetworkMode": network_mode},
+    )
     try:
         kept = PortFilter().filter(config, [node], True)
     except FilterError as err:
@@ -162,15 +196,44 @@ def test_port_filter(requested: dict, network_mode: str, in_use: dict) -> None:
 
 # -- the command lines ---------------------------------------------------------------
 
-flag_values = st.one_of(st.text(max_size=12), st.integers(-5, 2**33).map(str),
-                        st.sampled_from(["0", "1", "nan", "inf", "1e3", "0.5", ":", "a:1",
-                                         "127.0.0.1:0", "[::1]:2377", "unix:///x.sock",
-                                         "tcp://h:1", "protocol=cfssl,url=https://ca"]))
-swarmd_flags = st.sampled_from([
-    "--log-level", "--state-dir", "--join-token", "--engine-addr", "--engine-timeout",
-    "--hostname", "--listen-remote-api", "--advertise-remote-api", "--listen-control-api",
-    "--join-addr", "--heartbeat-tick", "--election-tick", "--external-ca",
-])
+flag_values = st.one_of(
+    st.text(max_size=12),
+    st.integers(-5, 2**33).map(str),
+    st.sampled_from(
+        [
+            "0",
+            "1",
+            "nan",
+            "inf",
+            "1e3",
+            "0.5",
+            ":",
+            "a:1",
+            "127.0.0.1:0",
+            "[::1]:2377",
+            "unix:///x.sock",
+            "tcp://h:1",
+            "protocol=cfssl,url=https://ca",
+        ]
+    ),
+)
+swarmd_flags = st.sampled_from(
+    [
+        "--log-level",
+        "--state-dir",
+        "--join-token",
+        "--engine-addr",
+        "--engine-timeout",
+        "--hostname",
+        "--listen-remote-api",
+        "--advertise-remote-api",
+        "--listen-control-api",
+        "--join-addr",
+        "--heartbeat-tick",
+        "--election-tick",
+        "--external-ca",
+    ]
+)
 
 
 def parse_quietly(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace | int:

@@ -1,7 +1,7 @@
 """Shared fixtures for the swarmnotes.go tests.
 
 Every test runs inside ``leak.check``: a goroutine (a ``go()`` thread) that
-outlives its test fails that test, the way Go projects use goleak.  ``tree``
+outlives its test fails that test, the way Go projects use goleak. ``tree``
 is a file tree for the pipeline's md5_all.
 """
 

@@ -114,8 +114,10 @@ def test_silent_server_times_out_awaiting_headers(server: Server) -> None:
         with pytest.raises(ClientTimeoutError) as info:
             Client(timeout=0.5).get(server.url)
     err = info.value
-    assert str(err) == (f'Get "{server.url}": context deadline exceeded '
-                        "(Client.Timeout exceeded while awaiting headers)")
+    assert str(err) == (
+        f'Get "{server.url}": context deadline exceeded '
+        "(Client.Timeout exceeded while awaiting headers)"
+    )
     assert err.timeout() and isinstance(err, TimeoutError) and isinstance(err, URLError)
     assert err.err is context.DeadlineExceeded
 
@@ -148,7 +150,8 @@ def test_connection_refused_reads_like_go() -> None:
     with pytest.raises(URLError) as info:
         Client(timeout=5).get(url)
     assert str(info.value) == (
-        f'Get "{url}": dial tcp 127.0.0.1:{port}: connect: connection refused')
+        f'Get "{url}": dial tcp 127.0.0.1:{port}: connect: connection refused'
+    )
     assert isinstance(info.value.err, ConnectionRefusedError)
     assert not info.value.timeout()
 
@@ -163,9 +166,16 @@ def test_silent_nc_container_on_the_lab(engine: LabEngine, registry: Registry) -
     # The chapter's server: busybox nc accepts and runs `sleep`, which never writes.
     port = 18090
     with engine.client() as client:
-        registry.track(client.containers.run(
-            BASE_IMAGE, ["nc", "-ll", "-p", "8080", "-e", "sleep", "3600"], detach=True,
-            labels=LABEL, name="swn-test-silent", ports={"8080/tcp": (engine.address, port)}))
+        registry.track(
+            client.containers.run(
+                BASE_IMAGE,
+                ["nc", "-ll", "-p", "8080", "-e", "sleep", "3600"],
+                detach=True,
+                labels=LABEL,
+                name="swn-test-silent",
+                ports={"8080/tcp": (engine.address, port)},
+            )
+        )
     url = f"http://{engine.address}:{port}/"
     deadline = time.monotonic() + 30
     while True:  # wait until the published port accepts (bounded)

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
-from swarmnotes.go import Chan, leak
+from swarmnotes.go import Chan, leak, trace
 from swarmnotes.go.pipeline import gen, md5_all, merge, sq
 
 MODES = ["serial", "parallel", "bounded"]
@@ -100,6 +105,53 @@ def test_stages_close_their_outbound_channels() -> None:
         assert out.closed
 
 
+def _calls_into_trace(run: Callable[[], object]) -> Counter[str]:
+    """The functions of swarmnotes/go/trace.py that ``run()`` entered, counted.
+
+    A profile hook in this thread and in every thread started meanwhile (the
+    stages' goroutines) counts each Python call whose code is in trace.py.
+    """
+    calls: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        if event == "call" and frame.f_code.co_filename == trace.__file__:
+            with lock:
+                calls[frame.f_code.co_name] += 1
+
+    threading.setprofile(profile)
+    sys.setprofile(profile)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)
+    return calls
+
+
+@pytest.mark.parametrize("with_done", [False, True], ids=["sqfan", "sqdone3"])
+def test_untraced_pipeline_never_calls_the_tracer_per_value(with_done: bool) -> None:
+    # With no Tracer installed, the per-value send must not enter trace.py:
+    # the only tracer code an untraced run may run is new_chan, once per stage.
+    assert trace.active() is None
+
+    def run(n: int) -> Callable[[], object]:
+        def pipeline() -> None:
+            done = Chan() if with_done else None
+            inbound = gen(*range(n), done=done)
+            assert sorted(merge(sq(inbound, done), sq(inbound, done), done=done)) == [
+                i * i for i in range(n)
+            ]
+            if done is not None:
+                done.close()
+
+        return pipeline
+
+    few, many = _calls_into_trace(run(5)), _calls_into_trace(run(500))
+    assert set(many) <= {"new_chan"}, f"the hot path called into trace.py: {dict(many)}"
+    assert many == few == Counter(new_chan=4)  # gen, two sq, merge
+
+
 # -- md5_all -------------------------------------------------------------------
 
 
@@ -111,8 +163,9 @@ def md5sum(root: Path) -> dict[str, str]:
         for f in names
         if os.path.isfile(os.path.join(d, f)) and not os.path.islink(os.path.join(d, f))
     )
-    out = subprocess.run(["md5sum", "--zero", "--", *files], cwd=root, check=True,
-                         capture_output=True, timeout=60).stdout
+    out = subprocess.run(
+        ["md5sum", "--zero", "--", *files], cwd=root, check=True, capture_output=True, timeout=60
+    ).stdout
     sums = {}
     for line in out.split(b"\0"):
         if line:
@@ -175,7 +228,8 @@ def test_public_signatures_match_the_contract() -> None:
     assert str(inspect.signature(gen)) == "(*nums: 'int', done: 'Chan | None' = None) -> 'Chan'"
     assert str(inspect.signature(sq)) == "(inbound: 'Chan', done: 'Chan | None' = None) -> 'Chan'"
     assert str(inspect.signature(merge)) == (
-        "(*channels: 'Chan', done: 'Chan | None' = None) -> 'Chan'")
+        "(*channels: 'Chan', done: 'Chan | None' = None) -> 'Chan'"
+    )
     params = inspect.signature(md5_all).parameters
     assert list(params) == ["root", "mode", "workers"]
     assert params["mode"].default == "serial" and params["workers"].default == 20

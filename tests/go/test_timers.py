@@ -22,8 +22,9 @@ print(names())
 
 
 def test_the_timer_thread_starts_with_the_first_timer() -> None:
-    done = subprocess.run([sys.executable, "-c", _LAZY_CHECK], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", _LAZY_CHECK], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     before, after = done.stdout.splitlines()
     assert before == "['MainThread']"

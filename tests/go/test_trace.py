@@ -19,21 +19,28 @@ def test_every_value_is_sent_then_received_once() -> None:
     assert got == [4, 9]
     ops = [(e.goroutine, e.op, e.chan, e.value) for e in t.events]
     # The interleaving varies from run to run; the set of operations does not.
-    assert sorted(ops, key=repr) == sorted([
-        ("gen 1", "send", "gen", 2),
-        ("sq 1", "recv", "gen", 2),
-        ("sq 1", "send", "sq1", 4),
-        ("main", "recv", "sq1", 4),
-        ("gen 1", "send", "gen", 3),
-        ("sq 1", "recv", "gen", 3),
-        ("sq 1", "send", "sq1", 9),
-        ("main", "recv", "sq1", 9),
-        ("gen 1", "close", "gen", None),
-        ("sq 1", "close", "sq1", None),
-    ], key=repr)
+    assert sorted(ops, key=repr) == sorted(
+        [
+            ("gen 1", "send", "gen", 2),
+            ("sq 1", "recv", "gen", 2),
+            ("sq 1", "send", "sq1", 4),
+            ("main", "recv", "sq1", 4),
+            ("gen 1", "send", "gen", 3),
+            ("sq 1", "recv", "gen", 3),
+            ("sq 1", "send", "sq1", 9),
+            ("main", "recv", "sq1", 9),
+            ("gen 1", "close", "gen", None),
+            ("sq 1", "close", "sq1", None),
+        ],
+        key=repr,
+    )
     pairs = t.pairs()
     assert sorted((s.chan, s.value, r.goroutine) for s, r in pairs) == [
-        ("gen", 2, "sq 1"), ("gen", 3, "sq 1"), ("sq1", 4, "main"), ("sq1", 9, "main")]
+        ("gen", 2, "sq 1"),
+        ("gen", 3, "sq 1"),
+        ("sq1", 4, "main"),
+        ("sq1", 9, "main"),
+    ]
     for s, r in pairs:
         assert s.seq < r.seq
 
@@ -75,6 +82,7 @@ def test_mermaid_and_timeline_render() -> None:
     fig = t.timeline(title="sq(gen(2, 3))")
     assert [tick.get_text() for tick in fig.axes[0].get_yticklabels()] == ["main", "sq 1", "gen 1"]
     import matplotlib.pyplot as plt
+
     plt.close(fig)
 
 

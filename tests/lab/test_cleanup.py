@@ -12,8 +12,9 @@ def test_registry_removes_in_reverse_and_tolerates_gone_objects(engine: LabEngin
     with engine.client() as client:
         reg = Registry()
         network = reg.track(client.networks.create("swn-reg-net", labels=LABEL))
-        container = reg.track(client.containers.create(
-            BASE_IMAGE, ["true"], labels=LABEL, network=network.name))
+        container = reg.track(
+            client.containers.create(BASE_IMAGE, ["true"], labels=LABEL, network=network.name)
+        )
         volume = reg.track(client.volumes.create("swn-reg-vol", labels=LABEL))
         volume.remove()  # already gone: cleanup must not fail on it
         assert repr(reg) == "<Registry [3 objects]>"

@@ -18,12 +18,20 @@ from swarmnotes.lab.engine import LabEngine
 
 
 def make(tmp_path: Path, index: int) -> LabEngine:
-    return LabEngine(index=index, name=f"lab-{index}", address="", labels={},
-                     lab_dir=tmp_path / "lab", netns=f"swntest-{index}", veth="")
+    return LabEngine(
+        index=index,
+        name=f"lab-{index}",
+        address="",
+        labels={},
+        lab_dir=tmp_path / "lab",
+        netns=f"swntest-{index}",
+        veth="",
+    )
 
 
 def test_exec_roots_survive_a_neighbour_removing_the_shared_directory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = tmp_path / "run-swn"
     monkeypatch.setattr(engine_module, "EXEC_ROOT_BASE", base)
     engines = [make(tmp_path, i) for i in (1, 2, 3)]

@@ -46,16 +46,18 @@ def lab_pids(lab_dir: Path) -> list[int]:
 
 def run_in(engine, registry: Registry, command: str, **kwargs):
     client = engine.client()
-    container = registry.track(client.containers.run(
-        BASE_IMAGE, ["sh", "-c", command], labels=LABEL, detach=True, **kwargs))
+    container = registry.track(
+        client.containers.run(
+            BASE_IMAGE, ["sh", "-c", command], labels=LABEL, detach=True, **kwargs
+        )
+    )
     return client, container
 
 
 def test_engines_are_separate_hosts(lab: Lab, registry: Registry) -> None:
     names, addresses = [], []
     for engine in lab.engines:
-        client, container = run_in(engine, registry, "ip -4 -o addr show eth0",
-                                   network_mode="host")
+        client, container = run_in(engine, registry, "ip -4 -o addr show eth0", network_mode="host")
         assert container.wait(timeout=30)["StatusCode"] == 0
         info = client.info()
         names.append(info["Name"])
@@ -85,9 +87,12 @@ def test_container_is_seen_only_by_its_engine(lab: Lab, registry: Registry) -> N
 
 def test_two_engines_publish_the_same_port(lab: Lab, registry: Registry) -> None:
     for engine in lab.engines[:2]:
-        run_in(engine, registry,
-               f"while true; do echo {engine.name} | nc -l -p 80; done",
-               ports={"80/tcp": 18080})
+        run_in(
+            engine,
+            registry,
+            f"while true; do echo {engine.name} | nc -l -p 80; done",
+            ports={"80/tcp": 18080},
+        )
     for engine in lab.engines[:2]:
         deadline = time.monotonic() + 20
         while True:
@@ -155,17 +160,21 @@ def test_bad_engine_counts_are_refused(tmp_path: Path) -> None:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "swarmnotes", *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "swarmnotes", *args], capture_output=True, text=True, timeout=60
+    )
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["lab", "up", "--engines", "0"], "argument --engines: must be from 1 to 8, got 0"),
-    (["lab", "up", "--engines", "99"], "argument --engines: must be from 1 to 8, got 99"),
-    (["lab", "up", "--engines", "two"], "argument --engines: not a whole number: 'two'"),
-    (["lab", "sideways"], "invalid choice: 'sideways'"),
-    (["lab"], "the following arguments are required"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["lab", "up", "--engines", "0"], "argument --engines: must be from 1 to 8, got 0"),
+        (["lab", "up", "--engines", "99"], "argument --engines: must be from 1 to 8, got 99"),
+        (["lab", "up", "--engines", "two"], "argument --engines: not a whole number: 'two'"),
+        (["lab", "sideways"], "invalid choice: 'sideways'"),
+        (["lab"], "the following arguments are required"),
+    ],
+)
 def test_cli_bad_input_gives_a_clear_error(args: list[str], message: str) -> None:
     done = cli(*args)
     assert done.returncode == 2

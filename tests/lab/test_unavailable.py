@@ -39,8 +39,13 @@ def test_not_root_names_root_and_the_container(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_no_namespaces_is_one_sentence_from_the_cli(tmp_path: Path) -> None:
-    done = subprocess.run([*NO_CAPS, sys.executable, "-m", "swarmnotes", "lab", "up"],
-                          capture_output=True, text=True, timeout=60, env=no_caps_env(tmp_path))
+    done = subprocess.run(
+        [*NO_CAPS, sys.executable, "-m", "swarmnotes", "lab", "up"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=no_caps_env(tmp_path),
+    )
     assert done.returncode == 1, done
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr  # no traceback
@@ -66,8 +71,13 @@ print(json.dumps(nb.cells[0].outputs))
 
 
 def test_a_chapter_cell_shows_the_sentence_not_a_traceback(tmp_path: Path) -> None:
-    done = subprocess.run([*NO_CAPS, sys.executable, "-c", RUN_ONE_CELL], capture_output=True,
-                          text=True, timeout=180, env=no_caps_env(tmp_path))
+    done = subprocess.run(
+        [*NO_CAPS, sys.executable, "-c", RUN_ONE_CELL],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=no_caps_env(tmp_path),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     (error,) = json.loads(done.stdout.strip().splitlines()[-1])
     assert error["ename"] == "LabUnavailableError"
@@ -77,9 +87,14 @@ def test_a_chapter_cell_shows_the_sentence_not_a_traceback(tmp_path: Path) -> No
 
 
 def test_pytest_nbval_stops_before_the_first_kernel(tmp_path: Path) -> None:
-    done = subprocess.run([*NO_CAPS, sys.executable, "-m", "pytest", "--nbval",
-                           "notebooks/00-the-lab.ipynb"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, env=no_caps_env(tmp_path))
+    done = subprocess.run(
+        [*NO_CAPS, sys.executable, "-m", "pytest", "--nbval", "notebooks/00-the-lab.ipynb"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=no_caps_env(tmp_path),
+    )
     assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout[-2000:]
     assert "no tests ran" in done.stdout
     assert "cannot create network namespaces" in done.stdout

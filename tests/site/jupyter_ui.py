@@ -96,14 +96,24 @@ class JupyterRun:
         """Start the script; ``port_text`` replaces JUPYTER_PORT (bad input)."""
         write_settings(self.settings_dir)
         port = str(self.port) if port_text is None else port_text
-        env = dict(os.environ, JUPYTER_PORT=port, JUPYTER_TOKEN=self.token,
-                   JUPYTERLAB_SETTINGS_DIR=str(self.settings_dir / "user"),
-                   JUPYTERLAB_WORKSPACES_DIR=str(self.settings_dir / "workspaces"),
-                   JUPYTER_CONFIG_DIR=str(self.settings_dir / "config"))
+        env = dict(
+            os.environ,
+            JUPYTER_PORT=port,
+            JUPYTER_TOKEN=self.token,
+            JUPYTERLAB_SETTINGS_DIR=str(self.settings_dir / "user"),
+            JUPYTERLAB_WORKSPACES_DIR=str(self.settings_dir / "workspaces"),
+            JUPYTER_CONFIG_DIR=str(self.settings_dir / "config"),
+        )
         env.pop("JUPYTER_IP", None)
         self.process = subprocess.Popen(
-            [str(VENV_PYTHON), str(SCRIPT)], cwd=ROOT, env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            [str(VENV_PYTHON), str(SCRIPT)],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         self.reader = threading.Thread(target=self._read, name="jupyter-output", daemon=True)
         self.reader.start()
         if wait:
@@ -124,9 +134,11 @@ class JupyterRun:
         while text not in self.log():
             assert self.process.poll() is None or text in self.log(), (
                 f"tools/jupyter.py exited ({self.process.returncode}) before printing "
-                f"{text!r}:\n{self.log()}")
+                f"{text!r}:\n{self.log()}"
+            )
             assert time.monotonic() < deadline, (
-                f"tools/jupyter.py did not print {text!r} within {timeout:g} s:\n{self.log()}")
+                f"tools/jupyter.py did not print {text!r} within {timeout:g} s:\n{self.log()}"
+            )
             time.sleep(0.2)
 
     def wait(self, timeout: float) -> int:
@@ -134,8 +146,9 @@ class JupyterRun:
         try:
             status = self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise AssertionError(f"tools/jupyter.py still running after {timeout:g} s:\n"
-                                 f"{self.log()}") from None
+            raise AssertionError(
+                f"tools/jupyter.py still running after {timeout:g} s:\n{self.log()}"
+            ) from None
         if self.reader is not None:
             self.reader.join(timeout=10)  # the last lines it printed
         return status
@@ -170,22 +183,25 @@ def write_settings(directory: Path) -> None:
     (user / "@jupyterlab" / "docmanager-extension").mkdir(parents=True, exist_ok=True)
     (user / "@jupyterlab" / "notebook-extension").mkdir(parents=True, exist_ok=True)
     (user / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(
-        '{"autosave": false}\n')
+        '{"autosave": false}\n'
+    )
     (user / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        '{"windowingMode": "none"}\n')
+        '{"windowingMode": "none"}\n'
+    )
     # The test reads the notebook's model through the app the page exposes.
     (directory / "config").mkdir(parents=True, exist_ok=True)
     (directory / "config" / "jupyter_server_config.json").write_text(
-        '{"LabApp": {"expose_app_in_browser": true}}\n')
+        '{"LabApp": {"expose_app_in_browser": true}}\n'
+    )
 
 
 @dataclass
 class CellRun:
-    index: int               # among the chapter's code cells, from 0 (nbval's numbering)
+    index: int  # among the chapter's code cells, from 0 (nbval's numbering)
     execution_count: int | None
     output_types: list[str]  # "stream", "execute_result", "display_data", "error"
     tags: list[str]
-    prompt: str              # what the page shows left of the cell, e.g. "[3]:"
+    prompt: str  # what the page shows left of the cell, e.g. "[3]:"
 
 
 # The open notebook's code cells, from JupyterLab's own model of it.
@@ -213,8 +229,10 @@ def notebook_state(driver: webdriver.Chrome) -> tuple[list[CellRun], str] | None
     state = driver.execute_script(_CELLS_JS)
     if state is None:
         return None
-    cells = [CellRun(i, c["count"], list(c["types"]), list(c["tags"]), c["prompt"])
-             for i, c in enumerate(state["cells"])]
+    cells = [
+        CellRun(i, c["count"], list(c["types"]), list(c["tags"]), c["prompt"])
+        for i, c in enumerate(state["cells"])
+    ]
     return cells, str(state["kernel"])
 
 
@@ -256,6 +274,7 @@ def run_all_cells(driver: webdriver.Chrome, timeout: float = 300) -> list[CellRu
             return cells
         if time.monotonic() > deadline:
             missing = [cell.index for cell in cells if cell.execution_count is None]
-            raise AssertionError(f"after {timeout:g} s cells {missing} had not run "
-                                 f"(kernel {kernel})")
+            raise AssertionError(
+                f"after {timeout:g} s cells {missing} had not run (kernel {kernel})"
+            )
         time.sleep(0.25)

@@ -35,8 +35,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     if not (SITE / "index.html").is_file():
-        pytest.fail(f"no built site at {SITE}: build it first (`make book` or `make test`)",
-                    pytrace=False)
+        pytest.fail(
+            f"no built site at {SITE}: build it first (`make book` or `make test`)", pytrace=False
+        )
     handler = functools.partial(_QuietHandler, directory=str(SITE))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
@@ -84,7 +85,8 @@ def check_link(page: str, href: str, base: str) -> str | None:
 
 
 def test_every_page_loads_without_errors_or_broken_links(
-        server: str, browser: webdriver.Chrome) -> None:
+    server: str, browser: webdriver.Chrome
+) -> None:
     pages = site_pages()
     assert "index.html" in pages and "notebooks/00-the-lab.html" in pages
     assert "zh/index.html" in pages and "zh/notebooks/00-the-lab.html" in pages
@@ -92,13 +94,18 @@ def test_every_page_loads_without_errors_or_broken_links(
     for page in pages:
         load(browser, f"{server}/{page}")
         if browser.execute_script("return document.querySelectorAll('pre.mermaid').length"):
-            wait_for(browser, "return [...document.querySelectorAll('pre.mermaid')]"
-                              ".every(e => e.querySelector('svg'))", f"diagrams on {page}")
+            wait_for(
+                browser,
+                "return [...document.querySelectorAll('pre.mermaid')]"
+                ".every(e => e.querySelector('svg'))",
+                f"diagrams on {page}",
+            )
         for entry in browser.get_log("browser"):
             if entry["level"] == "SEVERE":
                 problems.append(f"{page}: console error: {entry['message']}")
         hrefs = browser.execute_script(
-            "return [...document.querySelectorAll('a[href]')].map(a => a.href)")
+            "return [...document.querySelectorAll('a[href]')].map(a => a.href)"
+        )
         for href in hrefs:
             if href.startswith(server):
                 problem = check_link(page, href, server)
@@ -115,15 +122,17 @@ def test_screenshots_dark_mode_and_search(server: str, browser: webdriver.Chrome
         assert (SHOTS / f"{name}.png").stat().st_size > 10_000
     # Dark mode: the theme switches on <html data-theme>; the page must turn dark.
     browser.execute_script("document.documentElement.dataset.theme = 'dark'")
-    background = browser.execute_script(
-        "return getComputedStyle(document.body).backgroundColor")
+    background = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
     red, green, blue = (int(v) for v in re.findall(r"\d+", background)[:3])
     assert red + green + blue < 150, background
     browser.save_screenshot(str(SHOTS / "the-lab-dark.png"))
     # Search: the index is built and finds a word every chapter uses.
     load(browser, f"{server}/search.html?q=engine")
-    wait_for(browser, "return document.querySelectorAll('#search-results li').length > 0",
-             "search results for 'engine'")
+    wait_for(
+        browser,
+        "return document.querySelectorAll('#search-results li').length > 0",
+        "search results for 'engine'",
+    )
 
 
 def test_every_page_switches_to_the_same_page_in_the_other_edition(
@@ -180,7 +189,8 @@ def test_the_chinese_edition_is_chinese_and_searchable(
 def test_downloads_are_offered(server: str, browser: webdriver.Chrome) -> None:
     load(browser, f"{server}/notebooks/00-the-lab.html")
     links = browser.execute_script(
-        "return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+        "return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+    )
     assert any(href.endswith("00-the-lab.ipynb") for href in links)
     assert (SITE / "_sources" / "notebooks" / "00-the-lab.ipynb").is_file()
 

@@ -52,7 +52,8 @@ def runs() -> Iterator[list[JupyterRun]]:
 
 @pytest.mark.timeout(900)
 def test_a_chapter_runs_in_jupyterlab_and_ctrl_c_stops_everything(
-        browser: webdriver.Chrome, tmp_path: Path, runs: list[JupyterRun]) -> None:
+    browser: webdriver.Chrome, tmp_path: Path, runs: list[JupyterRun]
+) -> None:
     chapter = ROOT / "notebooks" / CHAPTER
     stored = chapter.read_bytes()
     lab_before = lab_state()
@@ -70,7 +71,8 @@ def test_a_chapter_runs_in_jupyterlab_and_ctrl_c_stops_everything(
         assert cell.prompt == f"[{cell.execution_count}]:", cell
         expects_error = "raises-exception" in cell.tags
         assert ("error" in cell.output_types) == expects_error, (
-            f"cell {cell.index}: outputs {cell.output_types}, tags {cell.tags}")
+            f"cell {cell.index}: outputs {cell.output_types}, tags {cell.tags}"
+        )
     kernels = descendants(run.process.pid) - started  # type: ignore[union-attr]
     commands = [Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in kernels]
     # The chapter's kernel is this checkout's venv (its editable install is this
@@ -104,7 +106,8 @@ def test_a_chapter_runs_in_jupyterlab_and_ctrl_c_stops_everything(
 
 
 def test_a_taken_port_is_named_before_anything_starts(
-        tmp_path: Path, runs: list[JupyterRun]) -> None:
+    tmp_path: Path, runs: list[JupyterRun]
+) -> None:
     lab_before = lab_state()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -121,7 +124,8 @@ def test_a_taken_port_is_named_before_anything_starts(
 
 @pytest.mark.parametrize("value", ["eighty", "0", "65536", "-1"])
 def test_a_jupyter_port_that_is_no_port_is_refused(
-        value: str, tmp_path: Path, runs: list[JupyterRun]) -> None:
+    value: str, tmp_path: Path, runs: list[JupyterRun]
+) -> None:
     run = JupyterRun(0, tmp_path)
     runs.append(run)
     run.start(wait=False, port_text=value)

@@ -65,8 +65,13 @@ def test_errors_carry_gos_messages() -> None:
     assert str(AgentStartedError()) == "agent: already started"
     assert str(AgentNotStartedError()) == "agent: not started"
     assert str(AgentStoppedError()) == "agent: stopped"
-    for cls in (AgentStartedError, AgentNotStartedError, AgentStoppedError,
-                EngineUnreachableError, EngineLeftSwarmError):
+    for cls in (
+        AgentStartedError,
+        AgentNotStartedError,
+        AgentStoppedError,
+        EngineUnreachableError,
+        EngineLeftSwarmError,
+    ):
         assert issubclass(cls, AgentError)
     assert issubclass(AgentError, RuntimeError)
     assert str(AgentStoppedError("other")) == "other"
@@ -79,7 +84,10 @@ def test_engine_errors_say_what_happened() -> None:
     assert err.misses == 3
     left = EngineLeftSwarmError("error", "manager stopped")
     assert (str(left), left.state, left.reason) == (
-        "engine's swarm node is error: manager stopped", "error", "manager stopped")
+        "engine's swarm node is error: manager stopped",
+        "error",
+        "manager stopped",
+    )
 
 
 # -- NodeConfig and NewNode ------------------------------------------------------------
@@ -92,29 +100,41 @@ def test_node_config_defaults_follow_go() -> None:
     assert cfg.force_new_cluster is False and tuple(cfg.external_cas) == ()
 
 
-@pytest.mark.parametrize("field, value", [("heartbeat_tick", 0), ("election_tick", 0),
-                                          ("election_tick", 1.5), ("heartbeat_tick", 0.5),
-                                          ("heartbeat_tick", True)])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("heartbeat_tick", 0),
+        ("election_tick", 0),
+        ("election_tick", 1.5),
+        ("heartbeat_tick", 0.5),
+        ("heartbeat_tick", True),
+    ],
+)
 def test_node_config_rejects_bad_ticks(field: str, value: float) -> None:
     with pytest.raises(ValueError, match=field):
         NodeConfig(**{field: value})  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("listen, advertise, want", [
-    ("172.30.0.11:2377", None, "172.30.0.11:2377"),
-    ("0.0.0.0:2377", None, None),
-    ("[::]:2377", None, None),
-    ("0.0.0.0:2377", "10.1.2.3:2377", "10.1.2.3:2377"),
-    ("eth0:2377", None, "eth0:2377"),
-])
+@pytest.mark.parametrize(
+    "listen, advertise, want",
+    [
+        ("172.30.0.11:2377", None, "172.30.0.11:2377"),
+        ("0.0.0.0:2377", None, None),
+        ("[::]:2377", None, None),
+        ("0.0.0.0:2377", "10.1.2.3:2377", "10.1.2.3:2377"),
+        ("eth0:2377", None, "eth0:2377"),
+    ],
+)
 def test_advertise_address_comes_from_a_specified_listen_host(
-        listen: str, advertise: str | None, want: str | None) -> None:
+    listen: str, advertise: str | None, want: str | None
+) -> None:
     cfg = NodeConfig(listen_remote_api=listen, advertise_remote_api=advertise)
     assert node_module._advertise_addr(cfg) == want
 
 
 def test_new_node_makes_the_state_dir_0700_and_does_no_engine_io(
-        tmp_path: Path, unreachable: docker.DockerClient) -> None:
+    tmp_path: Path, unreachable: docker.DockerClient
+) -> None:
     d = tmp_path / "a" / "b"
     n = Node(NodeConfig(state_dir=str(d), executor=unreachable))
     assert stat.S_IMODE(os.stat(d).st_mode) == 0o700
@@ -131,7 +151,8 @@ def test_new_node_fails_when_the_state_dir_cannot_be_made(tmp_path: Path) -> Non
 def test_new_node_reads_state_json_and_rejects_a_broken_one(tmp_path: Path) -> None:
     (tmp_path / "state.json").write_text('[{"NodeID": "n1", "Addr": "10.0.0.1:2377"}]')
     assert Node(NodeConfig(state_dir=str(tmp_path))).remotes() == [
-        {"NodeID": "n1", "Addr": "10.0.0.1:2377"}]
+        {"NodeID": "n1", "Addr": "10.0.0.1:2377"}
+    ]
     (tmp_path / "state.json").write_text("{not json")
     with pytest.raises(ValueError):
         Node(NodeConfig(state_dir=str(tmp_path)))
@@ -152,10 +173,12 @@ def test_stop_before_start_is_not_started(state_dir: str) -> None:
         n.stop(background())
 
 
-@pytest.mark.parametrize("make_ctx, want", [(canceled_ctx, Canceled),
-                                            (expired_ctx, DeadlineExceeded)])
+@pytest.mark.parametrize(
+    "make_ctx, want", [(canceled_ctx, Canceled), (expired_ctx, DeadlineExceeded)]
+)
 def test_stop_before_start_with_a_done_ctx_raises_the_ctx_error(
-        state_dir: str, make_ctx, want) -> None:  # type: ignore[no-untyped-def]
+    state_dir: str, make_ctx, want
+) -> None:  # type: ignore[no-untyped-def]
     n = Node(NodeConfig(state_dir=state_dir))
     with pytest.raises(type(want)) as info:
         n.stop(make_ctx())
@@ -163,7 +186,8 @@ def test_stop_before_start_with_a_done_ctx_raises_the_ctx_error(
 
 
 def test_start_with_a_done_ctx_raises_and_leaves_the_node_unstarted(
-        state_dir: str, unreachable: docker.DockerClient) -> None:
+    state_dir: str, unreachable: docker.DockerClient
+) -> None:
     n = Node(NodeConfig(state_dir=state_dir, executor=unreachable))
     with pytest.raises(type(Canceled)) as info:
         n.start(canceled_ctx())
@@ -184,7 +208,8 @@ def test_err_on_a_node_never_started_waits_for_the_ctx(state_dir: str) -> None:
 
 
 def test_unreachable_engine_closes_the_node_with_the_connection_error(
-        state_dir: str, unreachable: docker.DockerClient) -> None:
+    state_dir: str, unreachable: docker.DockerClient
+) -> None:
     n = failed_node(unreachable, state_dir)
     err = n.err(background())
     assert isinstance(err, requests.exceptions.ConnectionError)
@@ -197,7 +222,8 @@ def test_unreachable_engine_closes_the_node_with_the_connection_error(
 
 
 def test_the_nodes_error_is_one_object_for_err_stop_and_start(
-        state_dir: str, unreachable: docker.DockerClient) -> None:
+    state_dir: str, unreachable: docker.DockerClient
+) -> None:
     n = failed_node(unreachable, state_dir)
     err = n.err(background())
     assert err is not None
@@ -214,7 +240,8 @@ def test_the_nodes_error_is_one_object_for_err_stop_and_start(
 
 
 def test_concurrent_stops_agree_on_one_error_object(
-        state_dir: str, unreachable: docker.DockerClient) -> None:
+    state_dir: str, unreachable: docker.DockerClient
+) -> None:
     n = Node(NodeConfig(state_dir=state_dir, executor=unreachable))
     n.start(background())
     results = at_once(lambda: n.stop(with_timeout(background(), 10)[0]), 8, 15)
@@ -231,8 +258,7 @@ def test_no_executor_is_the_nodes_error(state_dir: str) -> None:
     assert isinstance(err, ValueError) and "executor is None" in str(err)
 
 
-def test_a_failed_node_leaks_no_goroutine(
-        state_dir: str, unreachable: docker.DockerClient) -> None:
+def test_a_failed_node_leaks_no_goroutine(state_dir: str, unreachable: docker.DockerClient) -> None:
     with leak.check(timeout=5):
         n = failed_node(unreachable, state_dir)
         with pytest.raises(requests.exceptions.ConnectionError):
@@ -240,17 +266,25 @@ def test_a_failed_node_leaks_no_goroutine(
 
 
 def test_a_join_on_an_unreachable_engine_fails_the_same_way(
-        state_dir: str, unreachable: docker.DockerClient) -> None:
-    n = Node(NodeConfig(state_dir=state_dir, executor=unreachable,
-                        join_addr="172.30.0.11:2377", join_token="SWMTKN-1-x"))
+    state_dir: str, unreachable: docker.DockerClient
+) -> None:
+    n = Node(
+        NodeConfig(
+            state_dir=state_dir,
+            executor=unreachable,
+            join_addr="172.30.0.11:2377",
+            join_token="SWMTKN-1-x",
+        )
+    )
     n.start(background())
     err = n.err(with_timeout(background(), 10)[0])
     assert isinstance(err, requests.exceptions.ConnectionError)
     assert n.role() == ""  # a join learns its role only from the engine
 
 
-def test_concurrent_starts_launch_run_once(state_dir: str,
-                                           unreachable: docker.DockerClient) -> None:
+def test_concurrent_starts_launch_run_once(
+    state_dir: str, unreachable: docker.DockerClient
+) -> None:
     # Go: two Starts racing can both close(n.started) and panic; here one wins.
     n = Node(NodeConfig(state_dir=state_dir, executor=unreachable))
     outcomes = at_once(lambda: n.start(background()), 8, 10)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docker
 import pytest
@@ -45,17 +46,29 @@ def stop_ctx():  # type: ignore[no-untyped-def]
     return with_timeout(background(), STOP_BOUND)[0]
 
 
-def manager_config(engine: LabEngine, client: docker.DockerClient, state_dir: Path,
-                   **kw: object) -> NodeConfig:
-    return NodeConfig(hostname=engine.name, listen_remote_api=f"{engine.address}:2377",
-                      state_dir=str(state_dir / engine.name), executor=client, **kw)  # type: ignore[arg-type]
+def manager_config(
+    engine: LabEngine, client: docker.DockerClient, state_dir: Path, **kw: Any
+) -> NodeConfig:
+    return NodeConfig(
+        hostname=engine.name,
+        listen_remote_api=f"{engine.address}:2377",
+        state_dir=str(state_dir / engine.name),
+        executor=client,
+        **kw,
+    )
 
 
-def worker_config(engine: LabEngine, client: docker.DockerClient, state_dir: Path,
-                  manager: LabEngine, token: str) -> NodeConfig:
-    return NodeConfig(hostname=engine.name, listen_remote_api=f"{engine.address}:2377",
-                      join_addr=f"{manager.address}:2377", join_token=token,
-                      state_dir=str(state_dir / engine.name), executor=client)
+def worker_config(
+    engine: LabEngine, client: docker.DockerClient, state_dir: Path, manager: LabEngine, token: str
+) -> NodeConfig:
+    return NodeConfig(
+        hostname=engine.name,
+        listen_remote_api=f"{engine.address}:2377",
+        join_addr=f"{manager.address}:2377",
+        join_token=token,
+        state_dir=str(state_dir / engine.name),
+        executor=client,
+    )
 
 
 def join_tokens(client: docker.DockerClient) -> dict[str, str]:
@@ -85,7 +98,8 @@ def manager(clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path
 
 
 def test_manager_starts_ready_and_stops_out_of_swarm_mode(
-        manager: Node, clients: list[docker.DockerClient], tmp_path: Path) -> None:
+    manager: Node, clients: list[docker.DockerClient], tmp_path: Path
+) -> None:
     info = clients[0].info()["Swarm"]
     assert (info["LocalNodeState"], info["ControlAvailable"]) == ("active", True)
     assert manager.role() == "manager" and manager.node_id() == info["NodeID"]
@@ -117,7 +131,8 @@ def test_start_on_a_running_node_with_a_done_ctx_raises_the_ctx_error(manager: N
 
 
 def test_stop_with_a_done_ctx_does_not_stop_the_node(
-        manager: Node, clients: list[docker.DockerClient]) -> None:
+    manager: Node, clients: list[docker.DockerClient]
+) -> None:
     ctx, cancel = with_cancel(background())
     cancel()
     with pytest.raises(type(Canceled)):
@@ -127,7 +142,8 @@ def test_stop_with_a_done_ctx_does_not_stop_the_node(
 
 
 def test_stop_whose_ctx_ends_first_then_a_second_stop_waits_for_closed(
-        manager: Node, clients: list[docker.DockerClient]) -> None:
+    manager: Node, clients: list[docker.DockerClient]
+) -> None:
     # The first stop closes `stopped`; its ctx is canceled as soon as it has
     # (by a goroutine watching `stopped`), long before the leave is done.
     ctx, cancel = with_cancel(background())
@@ -151,7 +167,8 @@ def test_stop_whose_ctx_ends_first_then_a_second_stop_waits_for_closed(
 
 
 def test_canceling_the_start_ctx_stops_the_node_cleanly(
-        clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path) -> None:
+    clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path
+) -> None:
     n = Node(manager_config(clean_swarm.engine(1), clients[0], tmp_path))
     ctx, cancel = with_cancel(background())
     n.start(ctx)
@@ -165,7 +182,8 @@ def test_canceling_the_start_ctx_stops_the_node_cleanly(
 
 
 def test_a_start_ctx_deadline_is_the_nodes_error(
-        clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path) -> None:
+    clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path
+) -> None:
     n = Node(manager_config(clean_swarm.engine(1), clients[0], tmp_path))
     ctx, _ = with_timeout(background(), 3)
     n.start(ctx)
@@ -176,7 +194,8 @@ def test_a_start_ctx_deadline_is_the_nodes_error(
 
 
 def test_stop_during_init_closes_with_context_canceled(
-        clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path) -> None:
+    clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path
+) -> None:
     n = Node(manager_config(clean_swarm.engine(1), clients[0], tmp_path))
     n.start(background())
     # Go: stopped while waiting for its certificate, the node closes with
@@ -189,8 +208,8 @@ def test_stop_during_init_closes_with_context_canceled(
 
 
 def test_init_on_an_engine_already_in_a_swarm_is_the_engines_error(
-        manager: Node, clients: list[docker.DockerClient], tmp_path: Path,
-        clean_swarm: Lab) -> None:
+    manager: Node, clients: list[docker.DockerClient], tmp_path: Path, clean_swarm: Lab
+) -> None:
     second = Node(manager_config(clean_swarm.engine(1), clients[0], tmp_path / "again"))
     second.start(background())
     err = second.err(stop_ctx())
@@ -200,10 +219,17 @@ def test_init_on_an_engine_already_in_a_swarm_is_the_engines_error(
 
 
 def test_a_bad_join_token_is_the_engines_error(
-        manager: Node, clean_swarm: Lab, clients: list[docker.DockerClient],
-        tmp_path: Path) -> None:
-    w = Node(worker_config(clean_swarm.engine(2), clients[1], tmp_path,
-                           clean_swarm.engine(1), "SWMTKN-1-not-a-token"))
+    manager: Node, clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path
+) -> None:
+    w = Node(
+        worker_config(
+            clean_swarm.engine(2),
+            clients[1],
+            tmp_path,
+            clean_swarm.engine(1),
+            "SWMTKN-1-not-a-token",
+        )
+    )
     w.start(background())
     err = w.err(stop_ctx())
     assert isinstance(err, docker.errors.APIError) and "invalid join token" in str(err)
@@ -211,11 +237,17 @@ def test_a_bad_join_token_is_the_engines_error(
 
 
 def test_workers_join_and_concurrent_stops_agree(
-        manager: Node, clean_swarm: Lab, clients: list[docker.DockerClient],
-        tmp_path: Path) -> None:
+    manager: Node, clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path
+) -> None:
     token = join_tokens(clients[0])["Worker"]
-    workers = [Node(worker_config(clean_swarm.engine(i), clients[i - 1], tmp_path,
-                                  clean_swarm.engine(1), token)) for i in (2, 3)]
+    workers = [
+        Node(
+            worker_config(
+                clean_swarm.engine(i), clients[i - 1], tmp_path, clean_swarm.engine(1), token
+            )
+        )
+        for i in (2, 3)
+    ]
     for w in workers:
         w.start(background())
     for w in workers:
@@ -223,8 +255,10 @@ def test_workers_join_and_concurrent_stops_agree(
         assert w.role() == "worker"
     names = sorted(n.attrs["Description"]["Hostname"] for n in clients[0].nodes.list())
     assert names == ["lab-1", "lab-2", "lab-3"]
-    assert [repr(w) for w in workers] == ["<Node lab-2 worker: ready>",
-                                          "<Node lab-3 worker: ready>"]
+    assert [repr(w) for w in workers] == [
+        "<Node lab-2 worker: ready>",
+        "<Node lab-3 worker: ready>",
+    ]
     # Six threads stop one worker at once: one closes `stopped`, all agree.
     outcomes = at_once(lambda: workers[0].stop(stop_ctx()), 6, STOP_BOUND + 5)
     assert outcomes == [None] * 6
@@ -233,11 +267,12 @@ def test_workers_join_and_concurrent_stops_agree(
 
 
 def test_a_killed_engine_closes_its_node_within_the_bound(
-        manager: Node, clean_swarm: Lab, clients: list[docker.DockerClient],
-        tmp_path: Path) -> None:
+    manager: Node, clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path
+) -> None:
     token = join_tokens(clients[0])["Worker"]
-    w = Node(worker_config(clean_swarm.engine(3), clients[2], tmp_path,
-                           clean_swarm.engine(1), token))
+    w = Node(
+        worker_config(clean_swarm.engine(3), clients[2], tmp_path, clean_swarm.engine(1), token)
+    )
     w.start(background())
     assert closed_within(w.ready(), READY_BOUND)
     clean_swarm.kill_engine(3)
@@ -259,11 +294,12 @@ def test_a_killed_engine_closes_its_node_within_the_bound(
 
 
 def test_leaving_behind_the_nodes_back_closes_it_with_an_error(
-        manager: Node, clean_swarm: Lab, clients: list[docker.DockerClient],
-        tmp_path: Path) -> None:
+    manager: Node, clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path
+) -> None:
     token = join_tokens(clients[0])["Worker"]
-    w = Node(worker_config(clean_swarm.engine(2), clients[1], tmp_path,
-                           clean_swarm.engine(1), token))
+    w = Node(
+        worker_config(clean_swarm.engine(2), clients[1], tmp_path, clean_swarm.engine(1), token)
+    )
     w.start(background())
     assert closed_within(w.ready(), READY_BOUND)
     clients[1].swarm.leave(force=True)  # `docker swarm leave` behind the node's back
@@ -272,11 +308,12 @@ def test_leaving_behind_the_nodes_back_closes_it_with_an_error(
 
 
 def test_a_manager_token_makes_a_manager(
-        manager: Node, clean_swarm: Lab, clients: list[docker.DockerClient],
-        tmp_path: Path) -> None:
+    manager: Node, clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path
+) -> None:
     token = join_tokens(clients[0])["Manager"]
-    m2 = Node(worker_config(clean_swarm.engine(2), clients[1], tmp_path,
-                            clean_swarm.engine(1), token))
+    m2 = Node(
+        worker_config(clean_swarm.engine(2), clients[1], tmp_path, clean_swarm.engine(1), token)
+    )
     m2.start(background())
     assert closed_within(m2.ready(), READY_BOUND)
     assert m2.role() == "manager" and clients[1].info()["Swarm"]["ControlAvailable"]
@@ -284,7 +321,8 @@ def test_a_manager_token_makes_a_manager(
 
 
 def test_a_stopped_node_leaks_no_goroutine(
-        clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path) -> None:
+    clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path
+) -> None:
     with leak.check(timeout=5):
         n = Node(manager_config(clean_swarm.engine(1), clients[0], tmp_path))
         n.start(background())
@@ -294,7 +332,8 @@ def test_a_stopped_node_leaks_no_goroutine(
 
 
 def test_force_new_cluster_initialises_like_init(
-        clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path) -> None:
+    clean_swarm: Lab, clients: list[docker.DockerClient], tmp_path: Path
+) -> None:
     n = Node(manager_config(clean_swarm.engine(1), clients[0], tmp_path, force_new_cluster=True))
     n.start(background())
     assert closed_within(n.ready(), READY_BOUND), n.err(with_timeout(background(), 1)[0])

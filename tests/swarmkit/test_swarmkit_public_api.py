@@ -9,8 +9,14 @@ from swarmnotes.swarmkit import node, swarmd
 
 
 def test_contract_names() -> None:
-    for name in ["NodeConfig", "Node", "AgentError", "AgentStartedError",
-                 "AgentNotStartedError", "AgentStoppedError"]:
+    for name in [
+        "NodeConfig",
+        "Node",
+        "AgentError",
+        "AgentStartedError",
+        "AgentNotStartedError",
+        "AgentStoppedError",
+    ]:
         assert hasattr(node, name)
         assert getattr(swarmkit, name) is getattr(node, name)
     assert set(swarmkit.__all__) <= set(node.__all__)
@@ -19,9 +25,20 @@ def test_contract_names() -> None:
 
 def test_node_config_signature_follows_the_contract() -> None:
     params = list(inspect.signature(node.NodeConfig).parameters)
-    assert params == ["hostname", "force_new_cluster", "listen_control_api", "listen_remote_api",
-                      "advertise_remote_api", "join_addr", "state_dir", "join_token",
-                      "external_cas", "executor", "heartbeat_tick", "election_tick"]
+    assert params == [
+        "hostname",
+        "force_new_cluster",
+        "listen_control_api",
+        "listen_remote_api",
+        "advertise_remote_api",
+        "join_addr",
+        "state_dir",
+        "join_token",
+        "external_cas",
+        "executor",
+        "heartbeat_tick",
+        "election_tick",
+    ]
 
 
 def test_node_methods() -> None:

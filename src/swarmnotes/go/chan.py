@@ -1,9 +1,9 @@
-"""Go channels, ``select``, goroutines and ``time.After`` for Python threads.
+"""Port of golang/go go1.19.8 src/runtime/chan.go and src/runtime/select.go: channels, select.
 
-Ports the behaviour of Go's runtime (golang/go go1.19.8): ``src/runtime/chan.go``
-(``makechan``, ``chansend``, ``chanrecv``, ``closechan``),
-``src/runtime/select.go`` (``selectgo``) and, over the timers of
-:mod:`swarmnotes.go.timers`, ``src/time/sleep.go`` (``time.After``).
+Go channels, ``select`` and ``time.After`` for Python threads: the behaviour of
+Go's ``makechan``, ``chansend``, ``chanrecv``, ``closechan`` and ``selectgo``,
+and, over the timers of :mod:`swarmnotes.go.timers`, ``src/time/sleep.go``
+(``time.After``).
 Goroutines (``go()``) live in :mod:`swarmnotes.go.proc` and are re-exported
 here. Semantics are those of the Go spec: a nil channel (``None``)
 is never ready, a closed channel drains its buffer and then yields
@@ -329,7 +329,7 @@ class Chan:
         For :mod:`swarmnotes.go.context`: a context's done channel shares the
         package's reentrant lock, so a cancel, which holds that lock, closes
         done channels with :meth:`close_holding_lock` and no more locking.
-        ``lock`` must be reentrant.  Go has no such thing: its cancelCtx
+        ``lock`` must be reentrant. Go has no such thing: its cancelCtx
         closes done with ``close(d)`` while holding its own mutex.
         """
         ch = cls()

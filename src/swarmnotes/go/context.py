@@ -1,7 +1,7 @@
-"""Go's ``context`` package: cancellation, deadlines and values down a call tree.
+"""Port of golang/go go1.21.0 src/context/context.go: cancellation, deadlines and values.
 
-Ports golang/go ``src/context/context.go``, pinned at go1.21.0 (rules of the
-current master are marked ``Go (tip)`` in place): the 2016 design the notes walk
+Go's ``context`` package, down a call tree (rules of the current master are
+marked ``Go (tip)`` in place): the 2016 design the notes walk
 through (the Context interface, ``emptyCtx`` behind Background/TODO,
 ``WithCancel`` = ``newCancelCtx`` + ``propagateCancel``, the ``children`` map
 and the cascading ``cancel``, a watcher goroutine for foreign contexts),
@@ -879,4 +879,3 @@ def _duration(seconds: float) -> str:
     if abs(seconds) >= 1:
         return f"{seconds:.6g}s"
     return f"{seconds * 1000:.6g}ms"
-

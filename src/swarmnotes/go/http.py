@@ -1,8 +1,8 @@
-"""An HTTP client with a whole-request timeout, like Go's ``http.Client{Timeout}``.
+"""Port of golang/go go1.19.8 src/net/http/client.go and src/net/url/url.go: a bounded client.
 
-Ports the idea of golang/go go1.19.8 ``src/net/http/client.go``
-(``Client.Timeout``, ``setRequestCancel``) and ``src/net/url/url.go``
-(``url.Error``). Go's zero ``Client`` and ``http.DefaultClient`` (what
+An HTTP client with a whole-request timeout, the idea of Go's
+``http.Client{Timeout}`` (``Client.Timeout``, ``setRequestCancel``; and
+``url.Error``). Go's zero ``Client`` and ``http.DefaultClient`` (what
 ``http.Get`` uses) have **no** timeout: a server that accepts the connection
 and never answers keeps the caller waiting forever. Go's fix is a
 ``Timeout`` on the client, "a time limit for requests made by this Client",
@@ -85,8 +85,9 @@ class ClientTimeoutError(URLError, TimeoutError):
 
     def __str__(self) -> str:
         if self.phase == "reading body":
-            return (f"{super().__str__()} "
-                    "(Client.Timeout or context cancellation while reading body)")
+            return (
+                f"{super().__str__()} (Client.Timeout or context cancellation while reading body)"
+            )
         return f"{super().__str__()} (Client.Timeout exceeded while {self.phase})"
 
     def timeout(self) -> bool:
@@ -117,8 +118,11 @@ class Client:
     own connection).
     """
 
-    def __init__(self, timeout: float | None = DEFAULT_TIMEOUT,
-                 connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+    ) -> None:
         for name, value in (("timeout", timeout), ("connect_timeout", connect_timeout)):
             if value is not None and (not isinstance(value, int | float) or value < 0):
                 raise ValueError(f"{name} must be None or a number >= 0, not {value!r}")
@@ -170,7 +174,8 @@ class Client:
             except OSError as exc:
                 deadline = req_ctx.deadline()
                 if req_ctx.err() is not None or (
-                        deadline is not None and time.monotonic() >= deadline - _SLACK):
+                    deadline is not None and time.monotonic() >= deadline - _SLACK
+                ):
                     raise  # the whole request's time is up: handled below
                 # Go: *net.OpError, "dial tcp 10.0.0.1:80: connect: connection refused"
                 # or, when the dialer's own timeout passes, "... : i/o timeout".
@@ -196,20 +201,28 @@ class Client:
             # now (conn.sock is None); it is the same socket object.
             sock.settimeout(_bound(None, req_ctx))
             body = resp.read()
-            return Response(f"{resp.status} {resp.reason}", resp.status,
-                            dict(resp.getheaders()), body)
+            return Response(
+                f"{resp.status} {resp.reason}", resp.status, dict(resp.getheaders()), body
+            )
         except URLError:
             raise
         except (OSError, http.client.HTTPException) as exc:
             err = req_ctx.err()
             deadline = req_ctx.deadline()
-            if (err is None and isinstance(exc, socket.timeout) and deadline is not None
-                    and time.monotonic() >= deadline - _SLACK):
+            if (
+                err is None
+                and isinstance(exc, socket.timeout)
+                and deadline is not None
+                and time.monotonic() >= deadline - _SLACK
+            ):
                 # Python: the socket's own timeout (set to the time left) can
                 # fire a moment before the context's timer; it is the deadline.
                 err = context.DeadlineExceeded
-            if err is context.DeadlineExceeded and (ctx is None or ctx.err() is None) and (
-                    ctx is None or ctx.deadline() is None or ctx.deadline() != deadline):
+            if (
+                err is context.DeadlineExceeded
+                and (ctx is None or ctx.err() is None)
+                and (ctx is None or ctx.deadline() is None or ctx.deadline() != deadline)
+            ):
                 raise ClientTimeoutError(op, url, phase) from exc
             if err is not None:
                 raise URLError(op, url, err) from exc

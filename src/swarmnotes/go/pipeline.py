@@ -1,9 +1,8 @@
-"""Pipelines and cancellation: gen, sq, merge and the three MD5All programs.
+"""Port of golang/blog 9aa2e114 content/pipelines/: gen, sq, merge and the three MD5All programs.
 
-Ports the examples of the Go blog article "Go Concurrency Patterns:
-Pipelines and cancellation" (Sameer Ajmani, 2014), golang/blog
-``content/pipelines/`` at commit 9aa2e114 (``sqfan.go``, ``sqleak.go``,
-``sqdone3.go``, ``serial.go``, ``parallel.go``, ``bounded.go``; ``sqdone3.go``
+The examples of the Go blog article "Go Concurrency Patterns: Pipelines and
+cancellation" (Sameer Ajmani, 2014): ``sqfan.go``, ``sqleak.go``,
+``sqdone3.go``, ``serial.go``, ``parallel.go``, ``bounded.go`` (``sqdone3.go``
 and ``parallel.go`` as of 204a024d / 26209f9d).
 
 A *stage* receives values from inbound channels, does some work and sends
@@ -57,9 +56,10 @@ def _send(out: Chan, v: Any, done: Chan | None) -> bool:
 
     With ``done`` None (a nil channel, never ready) this is a plain send.
     """
-    rec = trace.recorder(out)
-    if rec is not None:
-        return _traced_send(rec, out, v, done)
+    # Only a Tracer makes TracedChans, so an untraced run pays this one type
+    # check per value and never calls into the tracer.
+    if type(out) is trace.TracedChan:
+        return _traced_send(out.tracer, out, v, done)
     if done is None:
         out.send(v)
         return True
@@ -241,7 +241,7 @@ def _rel(path: str, root: str, prefix: str) -> str:
     two abspath calls per file.
     """
     if path.startswith(prefix) and path != prefix:
-        return path[len(prefix):]
+        return path[len(prefix) :]
     return os.path.relpath(path, root)
 
 

@@ -1,8 +1,8 @@
-"""Goroutines: the ``go`` statement, as threads the leak checker can count.
+"""Port of golang/go go1.19.8 src/runtime/proc.go: the ``go`` statement, as counted threads.
 
-Ports what golang/go go1.19.8 ``src/runtime/proc.go`` gives a Go program
-(``newproc``: start a goroutine) and what Go leaves to tools such as
-``runtime.Stack`` and go.uber.org/goleak (a list of the live goroutines).
+Goroutines, as threads the leak checker can count: what Go's runtime gives a
+Go program (``newproc``: start a goroutine) and what Go leaves to tools such
+as ``runtime.Stack`` and go.uber.org/goleak (a list of the live goroutines).
 Every goroutine started with :func:`go` is registered, with a sequence
 number, until its function returns; :mod:`swarmnotes.go.leak` reads that
 registry through :func:`live_goroutines` and :func:`goroutine_mark`.

@@ -1,6 +1,6 @@
-"""Go's ``runtime.GOMAXPROCS`` and ``runtime.NumCPU`` for a Python process.
+"""Port of golang/go go1.19.8 src/runtime/debug.go: ``GOMAXPROCS`` and ``NumCPU``.
 
-Ports ``src/runtime/debug.go`` (``GOMAXPROCS``, ``NumCPU``), go1.19.8.
+Go's ``runtime.GOMAXPROCS`` and ``runtime.NumCPU`` for a Python process.
 
 Go: ``GOMAXPROCS(n)`` caps how many OS threads execute Go code at the same
 time; goroutines beyond that wait for a turn. It returns the previous
@@ -36,8 +36,7 @@ def _start() -> None:
     global _cpus, _procs
     if not _cpus:
         if not hasattr(os, "sched_setaffinity"):
-            raise NotImplementedError("gomaxprocs needs Linux CPU affinity "
-                                      "(os.sched_setaffinity)")
+            raise NotImplementedError("gomaxprocs needs Linux CPU affinity (os.sched_setaffinity)")
         _cpus = tuple(sorted(os.sched_getaffinity(0)))
         _procs = len(_cpus)
 

@@ -1,8 +1,8 @@
-"""Go's ``sync.WaitGroup`` for Python threads.
+"""Port of golang/go go1.19.8 src/sync/waitgroup.go: ``sync.WaitGroup`` for Python threads.
 
-Ports the behaviour of golang/go go1.19.8 ``src/sync/waitgroup.go``: a counter
-that ``add`` moves, ``done`` decrements and ``wait`` blocks on until it is
-zero. A negative counter is a programming error (Go panics
+The behaviour of Go's WaitGroup: a counter that ``add`` moves, ``done``
+decrements and ``wait`` blocks on until it is zero. A negative counter is a
+programming error (Go panics
 "sync: negative WaitGroup counter"; Python raises ValueError).
 """
 

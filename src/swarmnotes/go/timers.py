@@ -1,8 +1,8 @@
-"""Timers: one heap of callbacks run at monotonic times, behind ``after`` and context deadlines.
+"""Port of golang/go go1.19.8 src/runtime/time.go: the timers behind ``after`` and deadlines.
 
-Ports the role of golang/go go1.19.8 ``src/runtime/time.go`` (the runtime's
-timer heap: ``addtimer``, ``deltimer``): a timer is not a goroutine, and
-stopping one before it fires tells you so.  :func:`swarmnotes.go.chan.after`
+Timers play the role of the runtime's timer heap (``addtimer``, ``deltimer``):
+one heap of callbacks run at monotonic times; a timer is not a goroutine, and
+stopping one before it fires tells you so. :func:`swarmnotes.go.chan.after`
 (``time.After``) and :mod:`swarmnotes.go.context`'s deadlines schedule here.
 """
 
@@ -20,7 +20,7 @@ __all__ = ["Timer", "schedule"]
 
 
 class Timer:
-    """One scheduled call; ``stop()`` prevents it.  Go: the runtime's ``timer``."""
+    """One scheduled call; ``stop()`` prevents it. Go: the runtime's ``timer``."""
 
     __slots__ = ("when", "fn", "cancelled")
 
@@ -98,7 +98,7 @@ _timers = _Timers()
 
 
 def schedule(seconds: float, fn: Callable[[], Any]) -> Timer:
-    """Call ``fn()`` on the timer thread after ``seconds``.  Go: addtimer.
+    """Call ``fn()`` on the timer thread after ``seconds``. Go: addtimer.
 
     The thread starts with the first timer (and again after a fork).
     """

@@ -252,21 +252,29 @@ class Tracer:
         x = {e.seq: i for i, e in enumerate(events)}
         fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(events) + 2), 0.6 * len(lanes) + 1.2))
         markers = {"send": ">", "recv": "o", "abandon": "x", "close": "|"}
-        colors = {"send": "tab:blue", "recv": "tab:green", "abandon": "tab:red",
-                  "close": "black"}
+        colors = {"send": "tab:blue", "recv": "tab:green", "abandon": "tab:red", "close": "black"}
         for op in markers:
             pts = [(x[e.seq], y[e.goroutine]) for e in events if e.op == op]
             if pts:
                 xs, ys = zip(*pts, strict=True)
-                ax.scatter(xs, ys, marker=markers[op], color=colors[op], s=60, label=op,
-                           zorder=3)
+                ax.scatter(xs, ys, marker=markers[op], color=colors[op], s=60, label=op, zorder=3)
         for e in events:
             text = f"close {e.chan}" if e.op == "close" else f"{e.chan}:{e.value!r}"
-            ax.annotate(text, (x[e.seq], y[e.goroutine]), textcoords="offset points",
-                        xytext=(0, 7), ha="center", fontsize=7)
+            ax.annotate(
+                text,
+                (x[e.seq], y[e.goroutine]),
+                textcoords="offset points",
+                xytext=(0, 7),
+                ha="center",
+                fontsize=7,
+            )
         for s, r in self.pairs():
-            ax.annotate("", xy=(x[r.seq], y[r.goroutine]), xytext=(x[s.seq], y[s.goroutine]),
-                        arrowprops={"arrowstyle": "->", "color": "gray", "lw": 0.8})
+            ax.annotate(
+                "",
+                xy=(x[r.seq], y[r.goroutine]),
+                xytext=(x[s.seq], y[s.goroutine]),
+                arrowprops={"arrowstyle": "->", "color": "gray", "lw": 0.8},
+            )
         ax.set_yticks(range(len(lanes)), list(reversed(lanes)))
         ax.set_ylim(-0.7, len(lanes) - 0.3)
         ax.set_xlabel("order of operations")
@@ -297,7 +305,12 @@ def new_chan(cap: int = 0, label: str = "chan") -> Chan:
 
 
 def recorder(ch: Chan) -> Tracer | None:
-    """The tracer recording ``ch`` (None for a plain channel: the fast path)."""
+    """The tracer recording ``ch`` (None for a plain channel).
+
+    The pipeline's per-value ``_send`` does not call this: it checks
+    ``type(out) is TracedChan`` inline, so an untraced run never enters this
+    module once its channels are made.
+    """
     if type(ch) is TracedChan:
         return ch.tracer
     return None

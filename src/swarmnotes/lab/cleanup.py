@@ -46,9 +46,11 @@ def remove_labelled(client: docker.DockerClient) -> dict[str, int]:
 
 def count_labelled(client: docker.DockerClient) -> int:
     """How many labelled containers, networks and volumes an engine still has."""
-    return (len(client.containers.list(all=True, filters=LABEL_FILTER))
-            + len(client.networks.list(filters=LABEL_FILTER))
-            + len(client.volumes.list(filters=LABEL_FILTER)))
+    return (
+        len(client.containers.list(all=True, filters=LABEL_FILTER))
+        + len(client.networks.list(filters=LABEL_FILTER))
+        + len(client.volumes.list(filters=LABEL_FILTER))
+    )
 
 
 class Registry:

@@ -190,7 +190,7 @@ class LabEngine:
             api.close()
 
     def state(self) -> str:
-        """"running" (answers pings), "unresponsive" (process, no answer) or "dead"."""
+        """ "running" (answers pings), "unresponsive" (process, no answer) or "dead"."""
         if self.pid() is None:
             return "dead"
         return "running" if self.ping() else "unresponsive"
@@ -238,9 +238,16 @@ class LabEngine:
         # nsenter joins the engine's network namespace; unshare gives it a UTS
         # namespace whose hostname becomes the engine's name (docker info Name).
         cmd = [
-            "nsenter", f"--net={host.NETNS_DIR}/{self.netns}",
-            "unshare", "--uts", "--",
-            "sh", "-c", 'hostname "$0" && exec "$@"', self.name, *args,
+            "nsenter",
+            f"--net={host.NETNS_DIR}/{self.netns}",
+            "unshare",
+            "--uts",
+            "--",
+            "sh",
+            "-c",
+            'hostname "$0" && exec "$@"',
+            self.name,
+            *args,
         ]
         env = dict(os.environ)
         # There is no registry: swarm tasks must use the local image, not pull.
@@ -249,22 +256,26 @@ class LabEngine:
             env.pop(variable, None)
         with open(self.logfile, "ab") as log:
             process = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env=env, start_new_session=True,
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise LabError(
-                    f"dockerd for {self.name} exited with {process.returncode}:\n"
-                    + self.log_tail()
+                    f"dockerd for {self.name} exited with {process.returncode}:\n" + self.log_tail()
                 )
             if self.ping(timeout=1.0):
                 return
             time.sleep(0.1)
         _signal(process.pid, signal.SIGKILL)
-        raise LabError(f"dockerd for {self.name} did not answer within {timeout:g} s:\n"
-                       + self.log_tail())
+        raise LabError(
+            f"dockerd for {self.name} did not answer within {timeout:g} s:\n" + self.log_tail()
+        )
 
     def log_tail(self, lines: int = 8) -> str:
         try:

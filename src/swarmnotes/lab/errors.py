@@ -10,8 +10,7 @@ __all__ = ["CONTAINER_COMMAND", "LabEngineError", "LabError", "LabUnavailableErr
 # What a reader who cannot run the lab here can run instead: the project's image
 # brings its own engines (see the README, "Running the book").
 CONTAINER_COMMAND = (
-    "docker build -t swarmnotes . && "
-    "docker run --rm --privileged -p 127.0.0.1:8888:8888 swarmnotes"
+    "docker build -t swarmnotes . && docker run --rm --privileged -p 127.0.0.1:8888:8888 swarmnotes"
 )
 
 

@@ -50,8 +50,13 @@ def check_prerequisites() -> None:
             "or `make setup`)"
         )
     # Root is not enough inside an unprivileged container: try for real.
-    probe = subprocess.run(["unshare", "--net", "--uts", "true"], capture_output=True,
-                           text=True, timeout=10, check=False)
+    probe = subprocess.run(
+        ["unshare", "--net", "--uts", "true"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    )
     if probe.returncode != 0:
         detail = probe.stderr.strip() or f"exit status {probe.returncode}"
         raise LabUnavailableError(f"it cannot create network namespaces here ({detail})")
@@ -108,8 +113,19 @@ def delete_bridge(bridge: str) -> None:
 def _forward_rule(bridge: str) -> list[str]:
     # With br_netfilter loaded, frames crossing a bridge pass the FORWARD chain,
     # and a host Docker's FORWARD DROP policy would silently drop lab traffic.
-    return ["FORWARD", "-i", bridge, "-o", bridge, "-m", "comment",
-            "--comment", IPTABLES_COMMENT, "-j", "ACCEPT"]
+    return [
+        "FORWARD",
+        "-i",
+        bridge,
+        "-o",
+        bridge,
+        "-m",
+        "comment",
+        "--comment",
+        IPTABLES_COMMENT,
+        "-j",
+        "ACCEPT",
+    ]
 
 
 def allow_bridge_forwarding(bridge: str) -> None:
@@ -137,8 +153,7 @@ def create_host(netns: str, veth: str, bridge: str, address: str, gateway: str) 
     if not netns_exists(netns):
         run(["ip", "netns", "add", netns])
     if not link_exists(veth):
-        run(["ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0",
-             "netns", netns])
+        run(["ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", netns])
     run(["ip", "link", "set", veth, "master", bridge, "up"])
     if address not in run(["ip", "-n", netns, "-4", "-o", "addr", "show", "dev", "eth0"]):
         run(["ip", "-n", netns, "addr", "add", f"{address}/24", "dev", "eth0"])

@@ -70,9 +70,7 @@ def ensure_base_image(api: docker.APIClient) -> bool:
     if api.images(name=BASE_IMAGE, quiet=True):
         return False
     repository, tag = BASE_IMAGE.rsplit(":", 1)
-    api.import_image_from_data(
-        rootfs_tar(), repository=repository, tag=tag, changes=['CMD ["sh"]']
-    )
+    api.import_image_from_data(rootfs_tar(), repository=repository, tag=tag, changes=['CMD ["sh"]'])
     if not api.images(name=BASE_IMAGE, quiet=True):
         raise LabError(f"importing {BASE_IMAGE} did not produce the image")
     return True

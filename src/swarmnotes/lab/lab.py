@@ -108,8 +108,12 @@ class Lab:
         self.engines = [self._make_engine(i) for i in range(1, state["engines"] + 1)]
 
     def _save(self) -> None:
-        state = {"id": self.id, "prefix": self.prefix, "bridge": self.bridge,
-                 "engines": len(self.engines)}
+        state = {
+            "id": self.id,
+            "prefix": self.prefix,
+            "bridge": self.bridge,
+            "engines": len(self.engines),
+        }
         self._state_file.write_text(json.dumps(state, indent=2) + "\n")
 
     def _make_engine(self, index: int) -> LabEngine:
@@ -163,8 +167,13 @@ class Lab:
     # -- the public operations ----------------------------------------------
 
     @classmethod
-    def up(cls, engines: int | None = None, lab_dir: Path | None = None,
-           progress: Progress = _quiet, timeout: float = 120.0) -> Lab:
+    def up(
+        cls,
+        engines: int | None = None,
+        lab_dir: Path | None = None,
+        progress: Progress = _quiet,
+        timeout: float = 120.0,
+    ) -> Lab:
         """Start the lab with ``engines`` engines, or reuse it; return its handle.
 
         Idempotent: healthy engines are reused, dead ones replaced, extra ones
@@ -180,8 +189,9 @@ class Lab:
         if engines is None:
             engines = len(self.engines) or DEFAULT_ENGINES
         if not isinstance(engines, int) or not 1 <= engines <= MAX_ENGINES:
-            raise LabError(f"engines must be a whole number from 1 to {MAX_ENGINES}, "
-                           f"got {engines!r}")
+            raise LabError(
+                f"engines must be a whole number from 1 to {MAX_ENGINES}, got {engines!r}"
+            )
         host.check_prerequisites()
         with self._host_locked():
             if not self.prefix or not host.link_exists(self.bridge):
@@ -212,15 +222,18 @@ class Lab:
                 future.result()
         progress(f"lab: {engines} engine(s) up")
 
-    def _replace(self, engine: LabEngine, deadline: float,
-                 progress: Progress = _quiet, extra_labels: Sequence[str] = ()) -> None:
+    def _replace(
+        self,
+        engine: LabEngine,
+        deadline: float,
+        progress: Progress = _quiet,
+        extra_labels: Sequence[str] = (),
+    ) -> None:
         """Start an engine from whatever state it is in (dead, hung or new)."""
         engine.stop(timeout=5.0)
-        host.create_host(engine.netns, engine.veth, self.bridge, engine.address,
-                         self.gateway)
+        host.create_host(engine.netns, engine.veth, self.bridge, engine.address, self.gateway)
         try:
-            engine.start(timeout=max(5.0, deadline - time.monotonic()),
-                         extra_labels=extra_labels)
+            engine.start(timeout=max(5.0, deadline - time.monotonic()), extra_labels=extra_labels)
         except LabError as exc:
             if extra_labels:
                 # dockerd refused the labels (or they broke it): wiping the
@@ -274,8 +287,16 @@ class Lab:
             if state == "running":
                 with engine.api_client(timeout=10) as api:
                     containers = len(api.containers(all=True, quiet=True))
-            rows.append(EngineStatus(engine.name, engine.address, str(engine.socket),
-                                     engine.labels, containers, state))
+            rows.append(
+                EngineStatus(
+                    engine.name,
+                    engine.address,
+                    str(engine.socket),
+                    engine.labels,
+                    containers,
+                    state,
+                )
+            )
         return rows
 
     def engine(self, index: int) -> LabEngine:
@@ -294,8 +315,9 @@ class Lab:
         """Stop engine ``index`` gracefully (its namespace and data stay)."""
         self.engine(index).stop()
 
-    def start_engine(self, index: int, timeout: float = 60.0,
-                     extra_labels: Sequence[str] = ()) -> None:
+    def start_engine(
+        self, index: int, timeout: float = 60.0, extra_labels: Sequence[str] = ()
+    ) -> None:
         """Start engine ``index`` again on its data root (after kill or stop).
 
         ``extra_labels`` (``"key=value"`` strings) hold for this start only;

@@ -1,9 +1,9 @@
 """Port of docker/swarm v1.2.5 cluster/config.go: the container configs swarm schedules.
 
 Go's ``cluster.ContainerConfig`` embeds engine-api's ``container.Config`` and adds
-two named fields, ``HostConfig`` and ``NetworkingConfig``.  Its JSON form is
+two named fields, ``HostConfig`` and ``NetworkingConfig``. Its JSON form is
 therefore exactly the body of ``POST /containers/create``: the Config fields at
-the top level, next to ``"HostConfig"`` and ``"NetworkingConfig"``.  The Python
+the top level, next to ``"HostConfig"`` and ``"NetworkingConfig"``. The Python
 port keeps that JSON form: a :class:`ContainerConfig` *is* a ``dict`` with the
 Engine API's PascalCase keys, so it can be sent to dockerd as it is
 (``docker.APIClient.create_container_from_config(cfg, name)``).
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 SWARM_LABEL_NAMESPACE = "com.docker.swarm"
-"""The key prefix of every label swarm itself sets.  Go: cluster.SwarmLabelNamespace"""
+"""The key prefix of every label swarm itself sets. Go: cluster.SwarmLabelNamespace"""
 
 # The legacy top-level resource keys of a pre-1.19 create body, with the
 # HostConfig key each one is consolidated into.
@@ -83,8 +83,8 @@ def _go_json_unmarshal_strings(text: str) -> list[str]:
     """Decode a label into ``[]string`` as ``json.Unmarshal`` would, errors ignored.
 
     Go checks the whole document before decoding, so invalid JSON leaves the
-    slice nil (an empty list here).  ``null`` and any non-array value also
-    give nothing.  An element of the wrong type (a number in the list) is
+    slice nil (an empty list here). ``null`` and any non-array value also
+    give nothing. An element of the wrong type (a number in the list) is
     skipped by Go's decoder and keeps the zero value ``""``.
     """
     try:
@@ -107,10 +107,10 @@ class ContainerConfig(dict):  # type: ignore[type-arg]
     ``"NetworkingConfig"``.
 
     Like a Go struct literal, the constructor does **no** env or label
-    processing (that is :func:`build_container_config`'s job).  It deep-copies
+    processing (that is :func:`build_container_config`'s job). It deep-copies
     ``config`` into the new dict, then sets ``"HostConfig"`` to
     ``host_config``, else to ``config["HostConfig"]``, else to ``{}`` (the same
-    rule for ``"NetworkingConfig"``).  So ``ContainerConfig()`` is the empty
+    rule for ``"NetworkingConfig"``). So ``ContainerConfig()`` is the empty
     config and ``ContainerConfig(body)`` wraps a whole create body.
     """
 
@@ -132,18 +132,18 @@ class ContainerConfig(dict):  # type: ignore[type-arg]
 
     @property
     def host_config(self) -> dict[str, Any]:
-        """``self["HostConfig"]``, the same dict (writes go into the config).  Go: HostConfig"""
+        """``self["HostConfig"]``, the same dict (writes go into the config). Go: HostConfig"""
         host_config: dict[str, Any] = self["HostConfig"]
         return host_config
 
     @property
     def networking_config(self) -> dict[str, Any]:
-        """``self["NetworkingConfig"]``, the same dict.  Go: NetworkingConfig"""
+        """``self["NetworkingConfig"]``, the same dict. Go: NetworkingConfig"""
         networking_config: dict[str, Any] = self["NetworkingConfig"]
         return networking_config
 
     def _labels(self) -> dict[str, str]:
-        # Go: c.Labels is a map; writing into a nil map panics.  Python: create it.
+        # Go: c.Labels is a map; writing into a nil map panics. Python: create it.
         labels = self.get("Labels")
         if labels is None:
             labels = {}
@@ -162,25 +162,25 @@ class ContainerConfig(dict):  # type: ignore[type-arg]
         return _go_json_unmarshal_strings(text)
 
     def swarm_id(self) -> str:
-        """The swarm ID (label ``com.docker.swarm.id``), ``""`` when unset.  Go: SwarmID"""
+        """The swarm ID (label ``com.docker.swarm.id``), ``""`` when unset. Go: SwarmID"""
         labels = self.get("Labels") or {}
         swarm_id: str = labels.get(SWARM_LABEL_NAMESPACE + ".id", "")
         return swarm_id
 
     def set_swarm_id(self, id: str) -> None:
-        """Set or override the swarm ID; creates ``"Labels"`` if missing.  Go: SetSwarmID"""
+        """Set or override the swarm ID; creates ``"Labels"`` if missing. Go: SetSwarmID"""
         self._labels()[SWARM_LABEL_NAMESPACE + ".id"] = id
 
     def affinities(self) -> list[str]:
-        """The affinity expressions, re-read from the label on every call.  Go: Affinities"""
+        """The affinity expressions, re-read from the label on every call. Go: Affinities"""
         return self._extract_exprs("affinities")
 
     def constraints(self) -> list[str]:
-        """The constraint expressions, re-read from the label on every call.  Go: Constraints"""
+        """The constraint expressions, re-read from the label on every call. Go: Constraints"""
         return self._extract_exprs("constraints")
 
     def add_affinity(self, affinity: str) -> None:
-        """Append an affinity and rewrite the label.  Go: AddAffinity"""
+        """Append an affinity and rewrite the label. Go: AddAffinity"""
         affinities = self._extract_exprs("affinities")
         affinities.append(affinity)
         self._labels()[SWARM_LABEL_NAMESPACE + ".affinities"] = _go_json_marshal(affinities)
@@ -189,13 +189,13 @@ class ContainerConfig(dict):  # type: ignore[type-arg]
         """Drop every entry equal to ``affinity``.
 
         The label is **always** rewritten, so with nothing left (or nothing to
-        remove from an absent label) it becomes ``"[]"``.  Go: RemoveAffinity
+        remove from an absent label) it becomes ``"[]"``. Go: RemoveAffinity
         """
         affinities = [a for a in self._extract_exprs("affinities") if a != affinity]
         self._labels()[SWARM_LABEL_NAMESPACE + ".affinities"] = _go_json_marshal(affinities)
 
     def add_constraint(self, constraint: str) -> None:
-        """Append a constraint and rewrite the label.  Go: AddConstraint"""
+        """Append a constraint and rewrite the label. Go: AddConstraint"""
         constraints = self._extract_exprs("constraints")
         constraints.append(constraint)
         self._labels()[SWARM_LABEL_NAMESPACE + ".constraints"] = _go_json_marshal(constraints)
@@ -203,7 +203,7 @@ class ContainerConfig(dict):  # type: ignore[type-arg]
     def have_node_constraint(self) -> bool:
         """True iff a hard ``node==`` constraint pins the container.
 
-        ``node==~x`` (soft) and ``node!=x`` do not count.  Go: HaveNodeConstraint
+        ``node==~x`` (soft) and ``node!=x`` do not count. Go: HaveNodeConstraint
         """
         for constraint in self._extract_exprs("constraints"):
             if constraint.startswith("node==") and not constraint.startswith("node==~"):
@@ -211,14 +211,14 @@ class ContainerConfig(dict):  # type: ignore[type-arg]
         return False
 
     def has_reschedule_policy(self, policy: str) -> bool:
-        """True if ``policy`` is in the reschedule-policies label.  Go: HasReschedulePolicy"""
+        """True if ``policy`` is in the reschedule-policies label. Go: HasReschedulePolicy"""
         return policy in self._extract_exprs("reschedule-policies")
 
     def validate(self) -> None:
         """Raise ``ValueError`` (Go's text) for a bad reschedule policy.
 
         Affinities and constraints are not checked here: a bad expression only
-        shows up at scheduling time.  Go: Validate
+        shows up at scheduling time. Go: Validate
         """
         policies = self._extract_exprs("reschedule-policies")
         if len(policies) > 1:
@@ -228,7 +228,7 @@ class ContainerConfig(dict):  # type: ignore[type-arg]
 
 
 def _parse_env(entry: str) -> tuple[bool, str, str]:
-    """Split an env entry at its first ``:``.  Go: parseEnv"""
+    """Split an env entry at its first ``:``. Go: parseEnv"""
     key, sep, value = entry.partition(":")
     if sep:
         return True, key, value
@@ -248,17 +248,17 @@ def build_container_config(
        labels (JSON lists; invalid JSON counts as an empty list);
     2. ``Env`` entries ``affinity:<expr>``, ``constraint:<expr>`` and
        ``reschedule:<policy>`` (the prefix is case-sensitive and must be
-       exactly that word).  They are appended *after* the label entries and
+       exactly that word). They are appended *after* the label entries and
        removed from ``Env``.
 
     Each list that is non-empty is written back as compact JSON with Go's
-    escaping.  ``"Labels"`` is always a dict afterwards, and ``"Env"`` is the
+    escaping. ``"Labels"`` is always a dict afterwards, and ``"Env"`` is the
     list of the remaining entries (possibly ``[]``).
 
     Go: cluster.BuildContainerConfig
     """
     # Go: c is copied by value but its Labels map is shared, so Go mutates
-    # the caller's labels.  Python: every input is deep-copied; the caller's
+    # the caller's labels. Python: every input is deep-copied; the caller's
     # dicts are never touched.
     # A whole create body may come in as `config`: its own "HostConfig" and
     # "NetworkingConfig" are used unless the parts are given separately.
@@ -290,7 +290,7 @@ def build_container_config(
         else:
             env.append(entry)
 
-    # Go: c.Env = env (nil when empty).  Python: always a list, [] when empty.
+    # Go: c.Env = env (nil when empty). Python: always a list, [] when empty.
     cfg["Env"] = env
 
     if affinities:
@@ -311,6 +311,7 @@ class OldContainerConfig(ContainerConfig):
     ``"CpuShares"`` and ``"Cpuset"`` at the top level (API versions before
     ``HostConfig`` held the resources).
     """
+
     # Go: OldContainerConfig embeds ContainerConfig and adds four fields.
     # Python: a subclass; the four fields are plain top-level keys.
 

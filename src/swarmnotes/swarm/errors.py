@@ -1,13 +1,13 @@
 """The one base of classic Swarm's errors, and the bases of its packages (docker/swarm v1.2.5).
 
-# Go: every failure is a value of the ``error`` interface: sentinels made
-# with ``errors.New`` in the file that returns them, others with
-# ``fmt.Errorf``.  Python: one base, :class:`SwarmError`, so a caller (the
-# scheduler's second attempt, the CLI) can catch "any swarm error" the way
-# Go tests ``err != nil``; under it one base per Go package (cluster,
-# filter, strategy), each with Go's text as ``str()``.  The sentinels are
-# subclasses declared next to the code that raises them, each setting
-# ``message`` to Go's text (see SwarmError).
+Go: every failure is a value of the ``error`` interface: sentinels made
+with ``errors.New`` in the file that returns them, others with
+``fmt.Errorf``. Python: one base, :class:`SwarmError`, so a caller (the
+scheduler's second attempt, the CLI) can catch "any swarm error" the way
+Go tests ``err != nil``; under it one base per Go package (cluster,
+filter, strategy), each with Go's text as ``str()``. The sentinels are
+subclasses declared next to the code that raises them, each setting
+``message`` to Go's text (see SwarmError).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ class SwarmError(Exception):
 
     A sentinel (Go's ``var ErrX = errors.New("...")``) is a subclass that sets
     ``message`` to Go's text: ``ErrX()`` carries it, ``ErrX("other")`` may
-    say more.  The one spelling of a Go error in the package.
+    say more. The one spelling of a Go error in the package.
     """
 
     message = ""
@@ -46,7 +46,7 @@ class EngineConnectionError(ClusterError, EngineError):
     """An engine of the cluster could not be reached, stayed silent, or is not the Docker API.
 
     ``str()`` is the sentence of :func:`swarmnotes.dockerapi.explain`;
-    ``__cause__`` is docker-py's error.  Also an
+    ``__cause__`` is docker-py's error. Also an
     :class:`~swarmnotes.dockerapi.EngineError` (so a ``requests``
     ConnectionError, as docker-py's own errors are).
     """

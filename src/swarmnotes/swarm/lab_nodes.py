@@ -2,7 +2,7 @@
 
 Not a port of a Go file: this is the set-up the scheduling chapters share, so
 they can schedule on real engines without building the whole cluster
-(``cluster/swarm/cluster.go``, chapter 12).  It plays the cluster's part in
+(``cluster/swarm/cluster.go``, chapter 12). It plays the cluster's part in
 the smallest way:
 
 * :func:`node_from_client` connects the cluster's ``Engine`` to one engine,
@@ -51,10 +51,10 @@ def node_from_client(
     An :class:`Engine` is connected on the client's API connection (its specs,
     labels, every container inspected, its images), validated as the cluster
     validates a new engine (so ``health_indicator`` is 100), snapshotted with
-    :func:`new_node` and disconnected again.  Its errors are the Engine's: a
+    :func:`new_node` and disconnected again. Its errors are the Engine's: a
     label that is not ``key=value`` raises ``ClusterError``.
 
-    ``addr`` defaults to the client's base URL; ``ip`` to ``""``.  The
+    ``addr`` defaults to the client's base URL; ``ip`` to ``""``. The
     disconnect closes the client's pooled connections; docker-py opens new
     ones on the client's next call.
 
@@ -84,7 +84,7 @@ def create_container_on_client(
 
     The config is copied and its ``CpuShares`` converted from CPUs to cgroup
     shares, ``ceil(cpus * 1024 / NCPU)``; then the body goes to dockerd as it
-    is.  Nothing is pulled.  Returns the new container's ID.
+    is. Nothing is pulled. Returns the new container's ID.
     """
     api = client.api
     ncpu = int(api.info().get("NCPU") or 1)

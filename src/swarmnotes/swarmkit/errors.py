@@ -1,8 +1,8 @@
-"""SwarmKit's errors: moby/swarmkit v1.12.0 agent/errors.go, and the base of them all.
+"""Port of moby/swarmkit v1.12.0 agent/errors.go: SwarmKit's errors, and the base of them all.
 
 :class:`SwarmKitError` is the one base of the package's errors (the CLI
-prints any of them as one line).  The agent's sentinels keep Go's text: each
-class's no-argument constructor carries it.  The node's engine errors have
+prints any of them as one line). The agent's sentinels keep Go's text: each
+class's no-argument constructor carries it. The node's engine errors have
 no Go original (the port drives an engine instead of running raft and the
 dispatcher in-process); each names the engine and what went wrong.
 """
@@ -71,8 +71,10 @@ class EngineUnreachableError(AgentError):
     """
 
     def __init__(self, misses: int = 0, last: BaseException | None = None) -> None:
-        super().__init__(f"engine unreachable: {misses} heartbeats missed"
-                         + (f": {last}" if last is not None else ""))
+        super().__init__(
+            f"engine unreachable: {misses} heartbeats missed"
+            + (f": {last}" if last is not None else "")
+        )
         self.misses = misses
 
 
@@ -94,7 +96,7 @@ class EngineCallError(AgentError, EngineError):
     """A call the node made to its engine got no answer: one sentence naming the engine.
 
     For example "swarm init: cannot reach the Docker engine at
-    unix:///tmp/nope.sock: no such socket".  ``__cause__`` is docker-py's
+    unix:///tmp/nope.sock: no such socket". ``__cause__`` is docker-py's
     error; being an :class:`~swarmnotes.dockerapi.EngineError` it is also a
     ``requests`` ConnectionError, as docker-py's own error was.
     """

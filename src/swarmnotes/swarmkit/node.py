@@ -1,6 +1,6 @@
-"""SwarmKit's ``agent.Node``: the lifecycle ``swarmd`` runs, driving a real engine.
+"""Port of moby/swarmkit v1.12.0 agent/node.go: ``agent.Node``, the lifecycle ``swarmd`` runs.
 
-Ports moby/swarmkit v1.12.0 ``agent/node.go`` (``NodeConfig``, ``NewNode``,
+SwarmKit's Node, driving a real engine (``NodeConfig``, ``NewNode``,
 ``Start``, ``run``, ``Stop``, ``Err``, ``Ready``); the errors it uses from
 ``agent/errors.go`` are in :mod:`swarmnotes.swarmkit.errors` (and importable
 from here). Semantics, branch by branch: ``shared/reference/
@@ -199,8 +199,10 @@ def _wait_call(call: Chan, seconds: float) -> tuple[Any, BaseException | None]:
 
 def _silent(executor: docker.DockerClient, seconds: float) -> str:
     """The sentence for an engine that has not answered for ``seconds``."""
-    return (f"the Docker engine at {dockerapi.engine_url(executor)} accepted the "
-            f"connection but did not answer within {seconds:g} s")
+    return (
+        f"the Docker engine at {dockerapi.engine_url(executor)} accepted the "
+        f"connection but did not answer within {seconds:g} s"
+    )
 
 
 def _engine_failure(
@@ -484,17 +486,29 @@ class Node:
         if cfg.join_addr is None:
             self._role = "manager"  # Go: bootstrapCA writes a manager certificate
             what = "swarm init"
-            call = _engine_call("swarm.init", lambda: executor.swarm.init(
-                advertise_addr=advertise, listen_addr=listen,
-                force_new_cluster=cfg.force_new_cluster,
-                heartbeat_tick=cfg.heartbeat_tick, election_tick=cfg.election_tick,
-                external_cas=list(cfg.external_cas) or None))
+            call = _engine_call(
+                "swarm.init",
+                lambda: executor.swarm.init(
+                    advertise_addr=advertise,
+                    listen_addr=listen,
+                    force_new_cluster=cfg.force_new_cluster,
+                    heartbeat_tick=cfg.heartbeat_tick,
+                    election_tick=cfg.election_tick,
+                    external_cas=list(cfg.external_cas) or None,
+                ),
+            )
         else:
             join_addr = cfg.join_addr
             what = "swarm join"
-            call = _engine_call("swarm.join", lambda: executor.swarm.join(
-                remote_addrs=[join_addr], join_token=cfg.join_token or "",
-                listen_addr=listen, advertise_addr=advertise))
+            call = _engine_call(
+                "swarm.join",
+                lambda: executor.swarm.join(
+                    remote_addrs=[join_addr],
+                    join_token=cfg.join_token or "",
+                    listen_addr=listen,
+                    advertise_addr=advertise,
+                ),
+            )
         # Python: bounded here too, whatever timeout the executor's client has.
         index, answer, _ = select(Recv(call), Recv(ctx.done()), Recv(after(CALL_TIMEOUT)))
         if index == 0:
@@ -534,8 +548,9 @@ class Node:
             if index == 2:
                 # No answer within a heartbeat: a miss; keep waiting for the same call.
                 misses += 1
-                last = dockerapi.EngineError(_silent(executor, tick),
-                                             dockerapi.engine_url(executor), "silent")
+                last = dockerapi.EngineError(
+                    _silent(executor, tick), dockerapi.engine_url(executor), "silent"
+                )
             else:
                 call = None
                 info, exc = answer
@@ -578,8 +593,10 @@ class Node:
         self._role = "manager" if control else "worker"
         self._node_id = swarm.get("NodeID", "")
         self._hostname = self._hostname or info.get("Name", "")
-        self._remotes = [{"NodeID": p.get("NodeID", ""), "Addr": p.get("Addr", "")}
-                         for p in swarm.get("RemoteManagers") or []]
+        self._remotes = [
+            {"NodeID": p.get("NodeID", ""), "Addr": p.get("Addr", "")}
+            for p in swarm.get("RemoteManagers") or []
+        ]
         self._save_state()
         self._ready.close()
         return None

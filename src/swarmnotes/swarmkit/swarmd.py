@@ -1,7 +1,7 @@
-"""``swarmd``: build a Node from flags, start it, stop it on Ctrl+C, return its error.
+"""Port of moby/swarmkit v1.12.0 cmd/swarmd/main.go: ``swarmd``, a Node run from flags.
 
-Ports moby/swarmkit v1.12.0 ``cmd/swarmd/main.go`` (a cobra command whose
-RunE is the whole program). Usage::
+``swarmd`` builds a Node from flags, starts it, stops it on Ctrl+C and
+returns its error (a cobra command whose RunE is the whole program). Usage::
 
     python -m swarmnotes.swarmkit.swarmd --engine-addr unix:///.../lab-1.sock \\
         --listen-remote-api 172.30.3.11:2377
@@ -56,8 +56,14 @@ FALLBACK_API_VERSION = "1.24"
 # docker-py client gets this bound on its connect and on each read.
 ENGINE_TIMEOUT = dockerapi.REQUEST_TIMEOUT
 
-LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING,
-              "error": logging.ERROR, "fatal": logging.CRITICAL, "panic": logging.CRITICAL}
+LOG_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warn": logging.WARNING,
+    "error": logging.ERROR,
+    "fatal": logging.CRITICAL,
+    "panic": logging.CRITICAL,
+}
 
 log = logging.getLogger("swarmd")
 
@@ -65,8 +71,13 @@ log = logging.getLogger("swarmd")
 class _LogrusFormatter(logging.Formatter):
     """logrus's text format, as swarmd prints it: time="..." level=info msg="..."."""
 
-    _names = {logging.DEBUG: "debug", logging.INFO: "info", logging.WARNING: "warning",
-              logging.ERROR: "error", logging.CRITICAL: "fatal"}
+    _names = {
+        logging.DEBUG: "debug",
+        logging.INFO: "info",
+        logging.WARNING: "warning",
+        logging.ERROR: "error",
+        logging.CRITICAL: "fatal",
+    }
 
     def format(self, record: logging.LogRecord) -> str:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created))
@@ -132,36 +143,81 @@ def build_parser(prog: str = "swarmd") -> argparse.ArgumentParser:
     """The flags of v1.12.0 swarmd (plus --advertise-remote-api), with Go's defaults."""
     p = argparse.ArgumentParser(prog=prog, description="Run a swarm control process")
     p.add_argument("-v", "--version", action="store_true", help="Display the version and exit")
-    p.add_argument("-l", "--log-level", default="info", choices=list(LOG_LEVELS),
-                   help="Log level (default info)")
+    p.add_argument(
+        "-l",
+        "--log-level",
+        default="info",
+        choices=list(LOG_LEVELS),
+        help="Log level (default info)",
+    )
     p.add_argument("-d", "--state-dir", default="./swarmkitstate", help="State directory")
-    p.add_argument("--join-token", default="",
-                   help="Specifies the secret token required to join the cluster")
-    p.add_argument("--engine-addr", type=_engine_addr, default="unix:///var/run/docker.sock",
-                   help="Address of engine instance of agent.")
-    p.add_argument("--engine-timeout", type=_seconds, default=ENGINE_TIMEOUT, metavar="SECONDS",
-                   help="Bound on each request to the engine (default "
-                        f"{ENGINE_TIMEOUT:g}; not in Go's swarmd)")
+    p.add_argument(
+        "--join-token", default="", help="Specifies the secret token required to join the cluster"
+    )
+    p.add_argument(
+        "--engine-addr",
+        type=_engine_addr,
+        default="unix:///var/run/docker.sock",
+        help="Address of engine instance of agent.",
+    )
+    p.add_argument(
+        "--engine-timeout",
+        type=_seconds,
+        default=ENGINE_TIMEOUT,
+        metavar="SECONDS",
+        help="Bound on each request to the engine (default "
+        f"{ENGINE_TIMEOUT:g}; not in Go's swarmd)",
+    )
     p.add_argument("--hostname", default="", help="Override reported agent hostname")
-    p.add_argument("--listen-remote-api", type=_host_port, default="0.0.0.0:4242",
-                   help="Listen address for remote API")
-    p.add_argument("--advertise-remote-api", type=_host_port, default=None,
-                   help="Advertise address for remote API")
-    p.add_argument("--listen-control-api", default="./swarmkitstate/swarmd.sock",
-                   help="Listen socket for control API (kept for Go's shape; the engine's "
-                        "socket is the control API)")
-    p.add_argument("--join-addr", type=_host_port, default=None,
-                   help="Join cluster with a node at this address")
-    p.add_argument("--force-new-cluster", action="store_true",
-                   help="Force the creation of a new cluster from data directory")
-    p.add_argument("--heartbeat-tick", type=_tick, default=1,
-                   help="Defines the heartbeat interval (in seconds) for raft member "
-                        "health-check")
-    p.add_argument("--election-tick", type=_tick, default=3,
-                   help="Defines the amount of ticks (in seconds) needed without a Leader "
-                        "to trigger a new election")
-    p.add_argument("--external-ca", type=_external_ca, action="append", default=[],
-                   help="Specifications of one or more certificate signing endpoints")
+    p.add_argument(
+        "--listen-remote-api",
+        type=_host_port,
+        default="0.0.0.0:4242",
+        help="Listen address for remote API",
+    )
+    p.add_argument(
+        "--advertise-remote-api",
+        type=_host_port,
+        default=None,
+        help="Advertise address for remote API",
+    )
+    p.add_argument(
+        "--listen-control-api",
+        default="./swarmkitstate/swarmd.sock",
+        help="Listen socket for control API (kept for Go's shape; the engine's "
+        "socket is the control API)",
+    )
+    p.add_argument(
+        "--join-addr",
+        type=_host_port,
+        default=None,
+        help="Join cluster with a node at this address",
+    )
+    p.add_argument(
+        "--force-new-cluster",
+        action="store_true",
+        help="Force the creation of a new cluster from data directory",
+    )
+    p.add_argument(
+        "--heartbeat-tick",
+        type=_tick,
+        default=1,
+        help="Defines the heartbeat interval (in seconds) for raft member health-check",
+    )
+    p.add_argument(
+        "--election-tick",
+        type=_tick,
+        default=3,
+        help="Defines the amount of ticks (in seconds) needed without a Leader "
+        "to trigger a new election",
+    )
+    p.add_argument(
+        "--external-ca",
+        type=_external_ca,
+        action="append",
+        default=[],
+        help="Specifications of one or more certificate signing endpoints",
+    )
     return p
 
 
@@ -189,8 +245,11 @@ def _warn_listen_host(addr: str) -> None:
     except ValueError:
         return
     if ip.is_unspecified or ip.is_loopback:
-        print("Warning: Specifying a valid address with --listen-remote-api may be necessary "
-              "for other managers to reach this one.", flush=True)
+        print(
+            "Warning: Specifying a valid address with --listen-remote-api may be necessary "
+            "for other managers to reach this one.",
+            flush=True,
+        )
 
 
 # -- main -----------------------------------------------------------------------
@@ -205,6 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     if args.version:
         from swarmnotes import __version__
+
         print(f"swarmd (swarmnotes {__version__}, a port of swarmkit v1.12.0)")
         return 0
 
@@ -231,20 +291,22 @@ def _run(args: argparse.Namespace) -> int:
     installed = False
     try:
         try:
-            node = Node(NodeConfig(
-                hostname=args.hostname,
-                force_new_cluster=args.force_new_cluster,
-                listen_control_api=args.listen_control_api,
-                listen_remote_api=args.listen_remote_api,
-                advertise_remote_api=args.advertise_remote_api,
-                join_addr=args.join_addr,
-                state_dir=args.state_dir,
-                join_token=args.join_token or None,
-                external_cas=tuple(args.external_ca),
-                executor=_engine_client(args.engine_addr, args.engine_timeout),
-                heartbeat_tick=args.heartbeat_tick,
-                election_tick=args.election_tick,
-            ))
+            node = Node(
+                NodeConfig(
+                    hostname=args.hostname,
+                    force_new_cluster=args.force_new_cluster,
+                    listen_control_api=args.listen_control_api,
+                    listen_remote_api=args.listen_remote_api,
+                    advertise_remote_api=args.advertise_remote_api,
+                    join_addr=args.join_addr,
+                    state_dir=args.state_dir,
+                    join_token=args.join_token or None,
+                    external_cas=tuple(args.external_ca),
+                    executor=_engine_client(args.engine_addr, args.engine_timeout),
+                    heartbeat_tick=args.heartbeat_tick,
+                    election_tick=args.election_tick,
+                )
+            )
             node.start(ctx)
         except Exception as exc:  # Go: RunE returns err; main calls log.Fatal
             log.critical(str(exc))

@@ -1,6 +1,6 @@
 """A unix-socket forwarder in front of a lab engine, to cut connections for real.
 
-Not a mock: every byte goes to and from the real dockerd.  ``cut()`` closes the
+Not a mock: every byte goes to and from the real dockerd. ``cut()`` closes the
 connections going through it (the client sees its stream end, as on a network
 drop); ``refuse()`` stops listening (new connections fail, as if the engine were
 down) until ``allow()``.
@@ -36,8 +36,9 @@ class UnixProxy:
         listener.settimeout(0.2)
         with self._lock:
             self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True,
-                         name="UnixProxy._accept").start()
+        threading.Thread(
+            target=self._accept, args=(listener,), daemon=True, name="UnixProxy._accept"
+        ).start()
 
     def refuse(self) -> None:
         """Stop listening: new connections fail (the socket file is gone)."""
@@ -86,8 +87,9 @@ class UnixProxy:
                 self._conns += [client, upstream]
                 self.accepted += 1
             for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True,
-                                 name="UnixProxy._pump").start()
+                threading.Thread(
+                    target=self._pump, args=(a, b), daemon=True, name="UnixProxy._pump"
+                ).start()
 
     @staticmethod
     def _pump(src: socket.socket, dst: socket.socket) -> None:

@@ -25,8 +25,12 @@ MiB = 1 << 20
 
 def config(*env: str, memory: int = 0, labels: dict[str, str] | None = None) -> ContainerConfig:
     return build_container_config(
-        {"Image": BASE_IMAGE, "Cmd": ["sleep", "60"], "Env": list(env),
-         "Labels": {**LABEL, **(labels or {})}},
+        {
+            "Image": BASE_IMAGE,
+            "Cmd": ["sleep", "60"],
+            "Env": list(env),
+            "Labels": {**LABEL, **(labels or {})},
+        },
         {"NetworkMode": "none", "Memory": memory},
     )
 
@@ -39,10 +43,12 @@ def cluster(healthy_lab: Lab) -> Iterator[Cluster]:
             ids[engine.name] = api.info()["ID"]
     if len(set(ids.values())) != len(ids):
         # Classic Swarm indexes engines by ID and refuses duplicates ("ID duplicated").
-        pytest.fail("the lab's engines share one engine ID (dockerd derives it from its trust "
-                    "key, /etc/docker/key.json unless each engine has its own "
-                    "deprecated-key-path): the lab must give each engine its own key",
-                    pytrace=False)
+        pytest.fail(
+            "the lab's engines share one engine ID (dockerd derives it from its trust "
+            "key, /etc/docker/key.json unless each engine has its own "
+            "deprecated-key-path): the lab must give each engine its own key",
+            pytrace=False,
+        )
     scheduler = Scheduler(strategy.SpreadPlacementStrategy(), filter.new(filter.list()))
     c = Cluster(scheduler, EngineOpts(0.3, 0.5, 3))
     try:
@@ -74,7 +80,8 @@ def test_constraints_and_affinities_place_containers(cluster: Cluster) -> None:
     west = cluster.create_container(config("constraint:region==us-west"), "cl-west")
     assert west.engine is not None and west.engine.name == "lab-2"
     ssd_not_east = cluster.create_container(
-        config("constraint:storage==ssd", "constraint:region!=us-east"), "cl-ssd")
+        config("constraint:storage==ssd", "constraint:region!=us-east"), "cl-ssd"
+    )
     assert ssd_not_east.engine is not None and ssd_not_east.engine.name == "lab-3"
     # affinity: next to the container called cl-west
     buddy = cluster.create_container(config("affinity:container==cl-west"), "cl-buddy")
@@ -87,6 +94,7 @@ def test_constraints_and_affinities_place_containers(cluster: Cluster) -> None:
     assert soft.engine is not None
     with pytest.raises(FilterError, match="Unable to find a node that satisfies"):
         cluster.create_container(config("constraint:region==mars"), "cl-hard")
+
     # the containers are known cluster-wide, by name, engine/name and swarm ID.
     # (By ID, not identity: the create event's refresh may race the create's own
     # and replace the object, a trade-off Go's updateContainer comments on.)
@@ -104,8 +112,7 @@ def test_constraints_and_affinities_place_containers(cluster: Cluster) -> None:
 
 
 def test_spread_uses_every_engine(cluster: Cluster) -> None:
-    placed = [cluster.create_container(config(memory=64 * MiB), f"cl-spread-{i}")
-              for i in range(3)]
+    placed = [cluster.create_container(config(memory=64 * MiB), f"cl-spread-{i}") for i in range(3)]
     assert sorted(c.engine.name for c in placed if c.engine) == ["lab-1", "lab-2", "lab-3"]
     for node in cluster.list_nodes():
         assert node.used_memory == 64 * MiB and len(node.containers) == 1
@@ -124,8 +131,13 @@ def test_pending_container_is_seen_while_it_is_created(cluster: Cluster) -> None
 
     engine1.create_container = held_create  # type: ignore[method-assign]
     results: list[Container] = []
-    t = threading.Thread(target=lambda: results.append(cluster.create_container(
-        config("constraint:node==lab-1", memory=256 * MiB), "cl-pending")))
+    t = threading.Thread(
+        target=lambda: results.append(
+            cluster.create_container(
+                config("constraint:node==lab-1", memory=256 * MiB), "cl-pending"
+            )
+        )
+    )
     t.start()
     try:
         assert entered.wait(10)
@@ -143,12 +155,15 @@ def test_pending_container_is_seen_while_it_is_created(cluster: Cluster) -> None
     assert results and results[0].engine is engine1 and results[0].names == ["/cl-pending"]
 
 
-def test_killed_engine_turns_unhealthy_then_recovers(cluster: Cluster,
-                                                     healthy_lab: Lab) -> None:
+def test_killed_engine_turns_unhealthy_then_recovers(cluster: Cluster, healthy_lab: Lab) -> None:
     events: list[str] = []
     cluster.register_event_handler(
-        lambda ev: events.append(f"{ev.engine.name} {ev.action}")  # type: ignore[union-attr]
-        if ev.type == "swarm" else None)
+        lambda ev: (
+            events.append(f"{ev.engine.name} {ev.action}")  # type: ignore[union-attr]
+            if ev.type == "swarm"
+            else None
+        )
+    )
     engine2 = cluster.list_engines()[1]
     healthy_lab.kill_engine(2)
     wait_for(lambda: not engine2.is_healthy(), 20, "lab-2 unhealthy")
@@ -165,8 +180,11 @@ def test_cluster_events_reach_handlers(cluster: Cluster) -> None:
     seen: list[Event] = []
     cluster.register_event_handler(seen.append)
     c = cluster.create_container(config("constraint:node==lab-3"), "cl-events")
-    wait_for(lambda: any(e.type == "container" and e.action == "create" for e in seen), 10,
-             "the create event")
+    wait_for(
+        lambda: any(e.type == "container" and e.action == "create" for e in seen),
+        10,
+        "the create event",
+    )
     first = next(e for e in seen if e.type == "container")
     assert first.engine is c.engine and first.actor_id == c.id
     cluster.unregister_event_handler(seen.append)

@@ -93,7 +93,8 @@ def test_other_errors_are_ignored() -> None:
     e.check_connection_err(requests.exceptions.ReadTimeout("Read timed out."))
     assert e._get_failure_count() == 1
     assert e.err_msg() == (
-        "the Docker engine at tcp://addr accepted the connection but did not answer within 10 s")
+        "the Docker engine at tcp://addr accepted the connection but did not answer within 10 s"
+    )
 
 
 def test_swarm_events_are_emitted() -> None:
@@ -107,8 +108,12 @@ def test_swarm_events_are_emitted() -> None:
     e.check_connection_err(None)
     assert [ev.action for ev in seen] == ["engine_disconnect", "engine_reconnect"]
     msg = seen[0].message
-    assert (msg["Type"], msg["from"], msg["status"], seen[0].engine) == ("swarm", "swarm",
-                                                                         "engine_disconnect", e)
+    assert (msg["Type"], msg["from"], msg["status"], seen[0].engine) == (
+        "swarm",
+        "swarm",
+        "engine_disconnect",
+        e,
+    )
 
 
 def test_register_event_handler_twice() -> None:
@@ -172,8 +177,13 @@ def test_pending_container_to_container() -> None:
     config = build_container_config({"Labels": {"a": "b"}}, {"Memory": GiB})
     pc = PendingContainer(config=config, name="web", engine=e)
     c = pc.to_container()
-    assert (c.names, c.labels, c.config, c.engine, c.info) == (["/web"], {"a": "b"}, config, e,
-                                                                {"HostConfig": {}})
+    assert (c.names, c.labels, c.config, c.engine, c.info) == (
+        ["/web"],
+        {"a": "b"},
+        config,
+        e,
+        {"HostConfig": {}},
+    )
     assert PendingContainer(ContainerConfig(), "", e).to_container().names == []
 
 
@@ -201,8 +211,14 @@ def test_version_compare_and_client_version() -> None:
     assert not _version_less_than("20.10.24+dfsg1", "1.8.0")
     assert not _version_less_than("1.8", "1.8.0")
     e = Engine("addr")
-    for server, pinned in (("1.8.3", "1.20"), ("1.9.1", "1.21"), ("1.10.0", "1.22"),
-                           ("1.11.2", "1.23"), ("1.12.0", "1.24"), ("20.10.24", "1.24")):
+    for server, pinned in (
+        ("1.8.3", "1.20"),
+        ("1.9.1", "1.21"),
+        ("1.10.0", "1.22"),
+        ("1.11.2", "1.23"),
+        ("1.12.0", "1.24"),
+        ("20.10.24", "1.24"),
+    ):
         e._update_client_version_from_server(server)
         assert e.api_version == pinned
 
@@ -239,10 +255,16 @@ def test_container_lookup() -> None:
     from swarmnotes.swarm.scheduler import Scheduler, strategy
 
     c = Cluster(Scheduler(strategy.SpreadPlacementStrategy(), []))
-    c1 = Container(id="container1-id", names=["/container1-name1", "/container1-name2"],
-                   config=build_container_config({"Labels": {"com.docker.swarm.id": "swarm1-id"}}))
-    c2 = Container(id="container2-id", names=["/con"],
-                   config=build_container_config({"Labels": {"com.docker.swarm.id": "swarm2-id"}}))
+    c1 = Container(
+        id="container1-id",
+        names=["/container1-name1", "/container1-name2"],
+        config=build_container_config({"Labels": {"com.docker.swarm.id": "swarm1-id"}}),
+    )
+    c2 = Container(
+        id="container2-id",
+        names=["/con"],
+        config=build_container_config({"Labels": {"com.docker.swarm.id": "swarm2-id"}}),
+    )
     n = _engine_with("test-engine", c1, c2)
     c._engines[n.id] = n
 
@@ -264,8 +286,10 @@ def test_list_nodes_adds_pending_containers() -> None:
     from swarmnotes.swarm.scheduler import Scheduler, strategy
 
     c = Cluster(Scheduler(strategy.SpreadPlacementStrategy(), []))
-    e1 = _engine_with("e1", Container(id="running", names=["/a"],
-                                      config=build_container_config({}, {"Memory": GiB})))
+    e1 = _engine_with(
+        "e1",
+        Container(id="running", names=["/a"], config=build_container_config({}, {"Memory": GiB})),
+    )
     e2 = _engine_with("e2")
     c._engines = {e1.id: e1, e2.id: e2}
     pending = build_container_config({}, {"Memory": 2 * GiB, "CpuShares": 1})

@@ -53,12 +53,15 @@ def test_start_stop(api: docker.APIClient) -> None:
         monitor.stop()
         assert recv(ec, 5) is None
         monitor.stop()  # idempotent
-    assert [(m["Type"], m["Action"]) for m in got] == [("volume", "create"),
-                                                       ("volume", "destroy")] * 3
+    assert [(m["Type"], m["Action"]) for m in got] == [
+        ("volume", "create"),
+        ("volume", "destroy"),
+    ] * 3
     mine = [m for m in replay(api, t0, time.time_ns()) if m["Actor"]["ID"].startswith("mon-ss")]
     assert got == mine
     assert repr(monitor) == (
-        "<EventsMonitor stopped [delivered: 6, duplicates dropped: 0, resyncs: 0]>")
+        "<EventsMonitor stopped [delivered: 6, duplicates dropped: 0, resyncs: 0]>"
+    )
 
 
 def test_handler_error_ends_the_run(api: docker.APIClient) -> None:
@@ -83,8 +86,9 @@ def test_open_error_is_sent_without_blocking_start(tmp_path) -> None:
     monitor.start(ec)  # returns
     err = recv(ec, 5)
     assert isinstance(err, Exception)
-    assert str(err) == (f"cannot reach the Docker engine at unix://{tmp_path}/none.sock: "
-                        "no such socket")
+    assert str(err) == (
+        f"cannot reach the Docker engine at unix://{tmp_path}/none.sock: no such socket"
+    )
 
 
 def test_unrequested_end_is_eof_and_resume_loses_nothing(
@@ -114,8 +118,9 @@ def test_unrequested_end_is_eof_and_resume_loses_nothing(
     monitor.stop()
     assert recv(ec, 5) is None
 
-    expected = [m for m in replay(api, t0, time.time_ns())
-                if m["Actor"]["ID"].startswith("mon-cut")]
+    expected = [
+        m for m in replay(api, t0, time.time_ns()) if m["Actor"]["ID"].startswith("mon-cut")
+    ]
     assert len(expected) == 50
     assert got == expected  # all of them, in order, none twice
     assert (monitor.duplicates_dropped, monitor.resyncs, resyncs) == (1, 0, [])
@@ -145,8 +150,11 @@ def test_slow_handler_burst_of_500_loses_none(api: docker.APIClient) -> None:
     try:
         # The decoder read ahead of the blocked handler instead of leaving
         # events in the daemon (which drops them for a stalled reader).
-        wait_for(lambda: monitor.max_read_ahead >= 499, 30,
-                 "the decoder to read the burst while the handler is blocked")
+        wait_for(
+            lambda: monitor.max_read_ahead >= 499,
+            30,
+            "the decoder to read the burst while the handler is blocked",
+        )
         assert got == []
     finally:
         release.set()
@@ -170,8 +178,11 @@ def test_engine_restarts_monitor_at_once_on_eof(engine: LabEngine, proxy: UnixPr
         assert monitor is not None
         wait_for(lambda: any("start" in h for _, h in monitor.history), 5, "the first run")
         proxy.cut()  # EOF: no back-off
-        wait_for(lambda: any(h.startswith("run 2: start") for _, h in monitor.history), 10,
-                 "the monitor restarted after EOF")
+        wait_for(
+            lambda: any(h.startswith("run 2: start") for _, h in monitor.history),
+            10,
+            "the monitor restarted after EOF",
+        )
         texts = [h for _, h in monitor.history]
         assert texts[:2] == [texts[0], "run 1: ended: EOF"]
         assert texts[0].startswith("run 1: start")
@@ -187,18 +198,27 @@ def test_engine_backs_off_after_an_error(engine: LabEngine, proxy: UnixProxy) ->
         assert monitor is not None
         proxy.refuse()
         proxy.cut()  # EOF, then the immediate restart fails: back-off from then on
-        wait_for(lambda: sum("open failed" in h for _, h in monitor.history) >= 2, 15,
-                 "two failed reopen attempts")
+        wait_for(
+            lambda: sum("open failed" in h for _, h in monitor.history) >= 2,
+            15,
+            "two failed reopen attempts",
+        )
         proxy.allow()
-        wait_for(lambda: "ended" not in monitor.history[-1][1]
-                 and "open failed" not in monitor.history[-1][1]
-                 and "start" in monitor.history[-1][1]
-                 and time.monotonic() - monitor.history[-1][0] > 0.3, 15, "a good run again")
+        wait_for(
+            lambda: (
+                "ended" not in monitor.history[-1][1]
+                and "open failed" not in monitor.history[-1][1]
+                and "start" in monitor.history[-1][1]
+                and time.monotonic() - monitor.history[-1][0] > 0.3
+            ),
+            15,
+            "a good run again",
+        )
         history = list(monitor.history)
         texts = [h for _, h in history]
         assert texts[1] == "run 1: ended: EOF"
         assert texts[2].startswith("run 2: start") and texts[3].startswith("run 2: open failed")
-        # EOF: restarted at once.  An error: restarted after the delayer's back-off
+        # EOF: restarted at once. An error: restarted after the delayer's back-off
         # (refresh_min_interval * (1 + failures) + random, here at least 1 s).
         failures = [t for t, h in history if "open failed" in h]
         starts = [t for t, h in history if "start" in h]

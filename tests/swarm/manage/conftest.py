@@ -18,8 +18,14 @@ from swarmnotes.lab import Lab, remove_labelled
 from swarmnotes.swarm.cli.run import DOCKER, ManagerProcess, docker
 
 # Short intervals so that a killed engine is noticed within seconds.
-FAST = ("--engine-refresh-min-interval", "1s", "--engine-refresh-max-interval", "2s",
-        "--engine-failure-retry", "1")
+FAST = (
+    "--engine-refresh-min-interval",
+    "1s",
+    "--engine-refresh-max-interval",
+    "2s",
+    "--engine-failure-retry",
+    "1",
+)
 IMAGE = "swarmnotes/busybox:latest"
 
 _seq = itertools.count()
@@ -41,8 +47,9 @@ def names(n: int = 1) -> list[str]:
 
 def run_d(host: str, name: str, *args: str, cmd: tuple[str, ...] = ("sleep", "120")) -> str:
     """``docker run -d --label io.swarmnotes=1 --name NAME ARGS IMAGE CMD``: the node it went to."""
-    result = docker(host, "run", "-d", "--label", "io.swarmnotes=1", "--name", name, *args,
-                    IMAGE, *cmd)
+    result = docker(
+        host, "run", "-d", "--label", "io.swarmnotes=1", "--name", name, *args, IMAGE, *cmd
+    )
     assert result.returncode == 0, result.stderr
     return node_of(host, name)
 

@@ -41,22 +41,40 @@ def test_event_json_names_the_node() -> None:
     engine = Engine("unix:///x.sock")
     engine.id, engine.name, engine.ip = "ID1", "lab-2", "172.30.9.12"
     message: dict[str, Any] = {
-        "Type": "container", "Action": "start", "status": "start", "from": "busybox",
-        "Actor": {"ID": "abc", "Attributes": {"name": "web"}}, "timeNano": 5}
+        "Type": "container",
+        "Action": "start",
+        "status": "start",
+        "from": "busybox",
+        "Actor": {"ID": "abc", "Attributes": {"name": "web"}},
+        "timeNano": 5,
+    }
     out = json.loads(event_json(message, engine))
     assert out["from"] == "busybox node:lab-2"
     assert out["Actor"]["Attributes"] == {
-        "name": "web", "node.name": "lab-2", "node.id": "ID1",
-        "node.addr": "unix:///x.sock", "node.ip": "172.30.9.12"}
-    assert out["node"] == {"Name": "lab-2", "Id": "ID1", "Addr": "unix:///x.sock",
-                           "Ip": "172.30.9.12"}
+        "name": "web",
+        "node.name": "lab-2",
+        "node.id": "ID1",
+        "node.addr": "unix:///x.sock",
+        "node.ip": "172.30.9.12",
+    }
+    assert out["node"] == {
+        "Name": "lab-2",
+        "Id": "ID1",
+        "Addr": "unix:///x.sock",
+        "Ip": "172.30.9.12",
+    }
     assert message["Actor"]["Attributes"] == {"name": "web"}  # the engine's copy is untouched
 
 
 def test_event_filters() -> None:
-    event = {"Type": "container", "Action": "health_status: healthy",
-             "Actor": {"ID": "abcdef", "Attributes": {"name": "web", "node.name": "lab-1",
-                                                     "tier": "front"}}}
+    event = {
+        "Type": "container",
+        "Action": "health_status: healthy",
+        "Actor": {
+            "ID": "abcdef",
+            "Attributes": {"name": "web", "node.name": "lab-1", "tier": "front"},
+        },
+    }
     assert h.event_matches({}, event)
     assert h.event_matches({"container": ["web"], "node": ["lab-1"]}, event)
     assert h.event_matches({"container": ["abc"]}, event)
@@ -67,10 +85,12 @@ def test_event_filters() -> None:
 
 
 def test_go_json_error_texts() -> None:
-    for body, text in ((b"{not json", "invalid character 'n' looking for beginning of "
-                        "object key string"),
-                       (b"xyz", "invalid character 'x' looking for beginning of value"),
-                       (b"", "unexpected EOF"), (b'{"a": 1', "unexpected EOF")):
+    for body, text in (
+        (b"{not json", "invalid character 'n' looking for beginning of object key string"),
+        (b"xyz", "invalid character 'x' looking for beginning of value"),
+        (b"", "unexpected EOF"),
+        (b'{"a": 1', "unexpected EOF"),
+    ):
         try:
             json.loads(body)
         except json.JSONDecodeError as exc:

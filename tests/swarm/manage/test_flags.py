@@ -35,18 +35,28 @@ def test_filter_flag_replaces_the_defaults() -> None:
     assert options.filters == ["health", "constraint"]
 
 
-@pytest.mark.parametrize(("argv", "text"), [
-    (["--strategy", "nosuch"], "strategy not supported"),
-    (["--filter", "slots"], "filter not supported"),
-    (["--engine-refresh-min-interval", "0s"], "min refresh interval should be a positive number"),
-    (["--engine-refresh-min-interval", "10s", "--engine-refresh-max-interval", "5s"],
-     "max refresh interval cannot be less than min refresh interval"),
-    (["--engine-refresh-retry", "5"],
-     "--engine-refresh-retry is deprecated. Use --engine-failure-retry"),
-    (["--engine-failure-retry", "0"], "invalid failure retry count"),
-    (["--heartbeat", "10ms"], "--heartbeat should be at least one second"),
-    (["--engine-refresh-min-interval", "soon"], 'time: invalid duration "soon"'),
-])
+@pytest.mark.parametrize(
+    ("argv", "text"),
+    [
+        (["--strategy", "nosuch"], "strategy not supported"),
+        (["--filter", "slots"], "filter not supported"),
+        (
+            ["--engine-refresh-min-interval", "0s"],
+            "min refresh interval should be a positive number",
+        ),
+        (
+            ["--engine-refresh-min-interval", "10s", "--engine-refresh-max-interval", "5s"],
+            "max refresh interval cannot be less than min refresh interval",
+        ),
+        (
+            ["--engine-refresh-retry", "5"],
+            "--engine-refresh-retry is deprecated. Use --engine-failure-retry",
+        ),
+        (["--engine-failure-retry", "0"], "invalid failure retry count"),
+        (["--heartbeat", "10ms"], "--heartbeat should be at least one second"),
+        (["--engine-refresh-min-interval", "soon"], 'time: invalid duration "soon"'),
+    ],
+)
 def test_fatal_errors_carry_go_text(argv: list[str], text: str) -> None:
     with pytest.raises(ManageError) as info:
         parse_manage_args(argv)
@@ -64,15 +74,23 @@ def test_parse_duration() -> None:
 
 
 def test_command_prints_the_fatal_error_and_exits_1() -> None:
-    result = subprocess.run([sys.executable, "-m", "swarmnotes", "manage", "--strategy", "x"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "swarmnotes", "manage", "--strategy", "x"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert result.stderr.strip() == "FATA[0000] strategy not supported"
 
 
 def test_unsupported_discovery() -> None:
-    result = subprocess.run([sys.executable, "-m", "swarmnotes", "manage", "consul://x:8500"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "swarmnotes", "manage", "consul://x:8500"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert result.stderr.strip() == "FATA[0000] discovery service not supported"
 
@@ -83,9 +101,19 @@ def test_manager_in_process_leaves_no_thread_and_no_socket(lab: Lab, tmp_path) -
     addrs = ",".join(e.base_url for e in lab.engines[:2])
     before = set(threading.enumerate())
     with leak.check(timeout=15):
-        manager = Manager(parse_manage_args(
-            ["-H", f"unix://{sock}", "--filter", "health", "--filter", "constraint",
-             f"nodes://{addrs}"]))
+        manager = Manager(
+            parse_manage_args(
+                [
+                    "-H",
+                    f"unix://{sock}",
+                    "--filter",
+                    "health",
+                    "--filter",
+                    "constraint",
+                    f"nodes://{addrs}",
+                ]
+            )
+        )
         manager.start()
         try:
             assert sock.exists() and (sock.stat().st_mode & 0o777) == 0o600
@@ -101,8 +129,9 @@ def test_manager_in_process_leaves_no_thread_and_no_socket(lab: Lab, tmp_path) -
 
 @pytest.mark.engine
 def test_tcp_listener_only_when_asked(lab: Lab) -> None:
-    manager = Manager(parse_manage_args(
-        ["-H", "tcp://127.0.0.1:0", f"nodes://{lab.engine(1).base_url}"]))
+    manager = Manager(
+        parse_manage_args(["-H", "tcp://127.0.0.1:0", f"nodes://{lab.engine(1).base_url}"])
+    )
     manager.start()
     try:
         [url] = manager.urls

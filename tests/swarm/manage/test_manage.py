@@ -36,8 +36,9 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock.connect(self._path)
 
 
-def request(m: ManagerProcess, method: str, path: str, body: bytes | None = None
-            ) -> tuple[int, str]:
+def request(
+    m: ManagerProcess, method: str, path: str, body: bytes | None = None
+) -> tuple[int, str]:
     conn = UnixHTTPConnection(str(m.socket))
     try:
         headers = {"Content-Type": "application/json"} if body is not None else {}
@@ -52,8 +53,13 @@ def test_constraint_places_on_the_matching_engine(manager: ManagerProcess, clean
     [name] = names()
     assert run_d(manager.host, name, "-e", "constraint:region==us-west") == "lab-2"
     # The constraint travels in swarm's label, as in v1.2.5.
-    labels = docker(manager.host, "inspect", "-f",
-                    '{{index .Config.Labels "com.docker.swarm.constraints"}}', name)
+    labels = docker(
+        manager.host,
+        "inspect",
+        "-f",
+        '{{index .Config.Labels "com.docker.swarm.constraints"}}',
+        name,
+    )
     assert labels.stdout.strip() == '["region==us-west"]'
 
 
@@ -63,8 +69,7 @@ def test_constraint_from_a_label(manager: ManagerProcess, clean: Lab) -> None:
     assert node == "lab-3"
 
 
-def test_spread_puts_three_containers_on_three_engines(
-        start_manager, clean: Lab) -> None:
+def test_spread_puts_three_containers_on_three_engines(start_manager, clean: Lab) -> None:
     m = start_manager("--strategy", "spread", *FAST)
     placed = [run_d(m.host, name) for name in names(3)]
     assert sorted(placed) == ["lab-1", "lab-2", "lab-3"]
@@ -86,8 +91,22 @@ def test_affinity_lands_beside_the_named_container(manager: ManagerProcess, clea
 def test_port_conflict_is_refused(manager: ManagerProcess, clean: Lab) -> None:
     a, b = names(2)
     assert run_d(manager.host, a, "-p", "18080:80", "-e", "constraint:node==lab-1") == "lab-1"
-    result = docker(manager.host, "run", "-d", "--label", "io.swarmnotes=1", "--name", b,
-                    "-p", "18080:80", "-e", "constraint:node==lab-1", IMAGE, "sleep", "60")
+    result = docker(
+        manager.host,
+        "run",
+        "-d",
+        "--label",
+        "io.swarmnotes=1",
+        "--name",
+        b,
+        "-p",
+        "18080:80",
+        "-e",
+        "constraint:node==lab-1",
+        IMAGE,
+        "sleep",
+        "60",
+    )
     assert result.returncode != 0
     assert "Unable to find a node that satisfies the following conditions" in result.stderr
     assert "[port 18080 (Bridge mode)]" in result.stderr
@@ -96,7 +115,8 @@ def test_port_conflict_is_refused(manager: ManagerProcess, clean: Lab) -> None:
 
 
 def test_ps_lists_every_engines_containers_with_the_node_prefix(
-        manager: ManagerProcess, clean: Lab) -> None:
+    manager: ManagerProcess, clean: Lab
+) -> None:
     made = {}
     for i, name in enumerate(names(3), start=1):
         assert run_d(manager.host, name, "-e", f"constraint:node==lab-{i}") == f"lab-{i}"
@@ -104,8 +124,9 @@ def test_ps_lists_every_engines_containers_with_the_node_prefix(
     # One more, made on lab-2 directly: the manager learns of it from the events.
     direct = names()[0]
     with clean.engine(2).client() as client:
-        client.containers.run(IMAGE, ["sleep", "120"], name=direct, detach=True,
-                              labels={"io.swarmnotes": "1"})
+        client.containers.run(
+            IMAGE, ["sleep", "120"], name=direct, detach=True, labels={"io.swarmnotes": "1"}
+        )
     made[direct] = "lab-2"
 
     def listed() -> set[str]:
@@ -119,8 +140,11 @@ def test_ps_lists_every_engines_containers_with_the_node_prefix(
 def test_logs_and_rm_f(manager: ManagerProcess, clean: Lab) -> None:
     [name] = names()
     node = run_d(manager.host, name, cmd=("sh", "-c", "echo hello-from-$HOSTNAME; sleep 120"))
-    wait_for(lambda: "hello-from-" in docker(manager.host, "logs", name).stdout, 15,
-             "the container's output in docker logs")
+    wait_for(
+        lambda: "hello-from-" in docker(manager.host, "logs", name).stdout,
+        15,
+        "the container's output in docker logs",
+    )
     removed = docker(manager.host, "rm", "-f", name)
     assert removed.returncode == 0, removed.stderr
     assert name not in docker(manager.host, "ps", "-a", "--format", "{{.Names}}").stdout
@@ -135,12 +159,24 @@ def test_events_since_names_the_node(manager: ManagerProcess, clean: Lab) -> Non
     node = run_d(manager.host, name, "-e", "constraint:node==lab-3")
     assert node == "lab-3"
     until = time.time() + 1
-    result = docker(manager.host, "events", "--since", f"{since:.3f}", "--until",
-                    f"{until:.3f}", "--format", "{{json .}}", timeout=30)
+    result = docker(
+        manager.host,
+        "events",
+        "--since",
+        f"{since:.3f}",
+        "--until",
+        f"{until:.3f}",
+        "--format",
+        "{{json .}}",
+        timeout=30,
+    )
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-    created = [e for e in events
-               if e.get("Action") == "create" and e["Actor"]["Attributes"].get("name") == name]
+    created = [
+        e
+        for e in events
+        if e.get("Action") == "create" and e["Actor"]["Attributes"].get("name") == name
+    ]
     assert created, result.stdout[-2000:]
     assert created[0]["Actor"]["Attributes"]["node.name"] == "lab-3"
     assert created[0]["from"].endswith(" node:lab-3")
@@ -151,17 +187,29 @@ def test_events_filter(manager: ManagerProcess, clean: Lab) -> None:
     [name] = names()
     run_d(manager.host, name)
     until = time.time() + 1
-    result = docker(manager.host, "events", "--since", f"{since:.3f}", "--until",
-                    f"{until:.3f}", "--filter", f"container={name}", "--filter",
-                    "event=start", "--format", "{{.Action}} {{.Actor.Attributes.name}}",
-                    timeout=30)
+    result = docker(
+        manager.host,
+        "events",
+        "--since",
+        f"{since:.3f}",
+        "--until",
+        f"{until:.3f}",
+        "--filter",
+        f"container={name}",
+        "--filter",
+        "event=start",
+        "--format",
+        "{{.Action}} {{.Actor.Attributes.name}}",
+        timeout=30,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [f"start {name}"]
 
 
 def test_run_attached_prints_and_removes(manager: ManagerProcess, clean: Lab) -> None:
-    result = docker(manager.host, "run", "--rm", "--label", "io.swarmnotes=1", IMAGE,
-                    "echo", "hi", timeout=60)
+    result = docker(
+        manager.host, "run", "--rm", "--label", "io.swarmnotes=1", IMAGE, "echo", "hi", timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "hi\n"
     # --rm: gone from every engine.
@@ -171,8 +219,20 @@ def test_run_attached_prints_and_removes(manager: ManagerProcess, clean: Lab) ->
 
 
 def test_run_attached_exit_status_and_stdin(manager: ManagerProcess, clean: Lab) -> None:
-    result = docker(manager.host, "run", "--rm", "-i", "--label", "io.swarmnotes=1", IMAGE,
-                    "sh", "-c", "read line; echo got-$line; exit 3", input="ping\n", timeout=60)
+    result = docker(
+        manager.host,
+        "run",
+        "--rm",
+        "-i",
+        "--label",
+        "io.swarmnotes=1",
+        IMAGE,
+        "sh",
+        "-c",
+        "read line; echo got-$line; exit 3",
+        input="ping\n",
+        timeout=60,
+    )
     assert result.stdout == "got-ping\n"
     assert result.returncode == 3
 
@@ -189,10 +249,10 @@ def test_stop_restart_kill_wait(manager: ManagerProcess, clean: Lab) -> None:
     assert state.stdout.strip() == "exited"
 
 
-def test_killed_engine_is_unhealthy_and_not_chosen(
-        manager: ManagerProcess, clean: Lab) -> None:
+def test_killed_engine_is_unhealthy_and_not_chosen(manager: ManagerProcess, clean: Lab) -> None:
     clean.kill_engine(3)
     try:
+
         def lab3_status() -> str:
             info = docker(manager.host, "info", timeout=30).stdout
             lines = info.splitlines()
@@ -229,29 +289,54 @@ def test_unknown_filter_is_refused(manager: ManagerProcess) -> None:
 
 def test_bad_constraint_is_refused(manager: ManagerProcess, clean: Lab) -> None:
     [name] = names()
-    result = docker(manager.host, "run", "-d", "--label", "io.swarmnotes=1", "--name", name,
-                    "-e", "constraint:region=us-west", IMAGE, "true")
+    result = docker(
+        manager.host,
+        "run",
+        "-d",
+        "--label",
+        "io.swarmnotes=1",
+        "--name",
+        name,
+        "-e",
+        "constraint:region=us-west",
+        IMAGE,
+        "true",
+    )
     assert result.returncode != 0
     assert "Unable to find a node that satisfies the following conditions" in result.stderr
-    body = json.dumps({"Image": IMAGE, "Env": ["constraint:region=us-west"],
-                       "Labels": {"io.swarmnotes": "1"}}).encode()
+    body = json.dumps(
+        {"Image": IMAGE, "Env": ["constraint:region=us-west"], "Labels": {"io.swarmnotes": "1"}}
+    ).encode()
     status, text = request(manager, "POST", "/containers/create", body)
     assert status == 400
     assert text.startswith("Unable to find a node that satisfies the following conditions")
 
 
 def test_no_node_fits(manager: ManagerProcess, clean: Lab) -> None:
-    result = docker(manager.host, "run", "-d", "--label", "io.swarmnotes=1",
-                    "-e", "constraint:region==mars", IMAGE, "true")
+    result = docker(
+        manager.host,
+        "run",
+        "-d",
+        "--label",
+        "io.swarmnotes=1",
+        "-e",
+        "constraint:region==mars",
+        IMAGE,
+        "true",
+    )
     assert result.returncode != 0
-    assert ("Error response from daemon: Unable to find a node that satisfies the following "
-            "conditions \n[available container slots]\n[region==mars]") in result.stderr
+    assert (
+        "Error response from daemon: Unable to find a node that satisfies the following "
+        "conditions \n[available container slots]\n[region==mars]"
+    ) in result.stderr
 
 
 def test_unknown_and_unsupported_endpoints(manager: ManagerProcess) -> None:
     assert request(manager, "GET", "/v1.41/no/such/thing") == (404, "404 page not found\n")
     assert request(manager, "POST", "/v1.41/networks/create", b"{}") == (
-        501, "Not supported in clustering mode.\n")
+        501,
+        "Not supported in clustering mode.\n",
+    )
     status, text = request(manager, "GET", "/containers/no-such-box/json")
     assert (status, text) == (404, "No such container: no-such-box\n")
 
@@ -274,8 +359,9 @@ def test_ping_version_and_info(manager: ManagerProcess) -> None:
 def test_name_conflict(manager: ManagerProcess, clean: Lab) -> None:
     [name] = names()
     run_d(manager.host, name)
-    again = docker(manager.host, "run", "-d", "--label", "io.swarmnotes=1", "--name", name,
-                   IMAGE, "true")
+    again = docker(
+        manager.host, "run", "-d", "--label", "io.swarmnotes=1", "--name", name, IMAGE, "true"
+    )
     assert again.returncode != 0
     assert f"Conflict: The name {name} is already assigned." in again.stderr
 
@@ -288,12 +374,14 @@ def test_cpu_and_memory_requests_are_honoured(manager: ManagerProcess, clean: La
     assert sorted(placed) == ["lab-1", "lab-2", "lab-3"]
     info = docker(manager.host, "info").stdout
     assert info.count(f"└ Reserved CPUs: {ncpu} / ") == 3  # of ncpu plus the 5 % overcommit
-    full = docker(manager.host, "run", "-d", "--label", "io.swarmnotes=1", "-c", str(ncpu),
-                  IMAGE, "true")
+    full = docker(
+        manager.host, "run", "-d", "--label", "io.swarmnotes=1", "-c", str(ncpu), IMAGE, "true"
+    )
     assert full.returncode != 0
     assert "no resources available to schedule container" in full.stderr
-    huge = docker(manager.host, "run", "-d", "--label", "io.swarmnotes=1", "-m", "100t",
-                  IMAGE, "true")
+    huge = docker(
+        manager.host, "run", "-d", "--label", "io.swarmnotes=1", "-m", "100t", IMAGE, "true"
+    )
     assert huge.returncode != 0
     assert "no resources available to schedule container" in huge.stderr
 
@@ -304,8 +392,11 @@ def test_exec_and_cp(manager: ManagerProcess, clean: Lab, tmp_path) -> None:
     result = docker(manager.host, "exec", name, "sh", "-c", "echo in-$((6*7)); exit 4")
     assert (result.stdout, result.returncode) == ("in-42\n", 4)
     assert docker(manager.host, "exec", "-d", name, "touch", "/tmp/detached").returncode == 0
-    wait_for(lambda: docker(manager.host, "exec", name, "test", "-e", "/tmp/detached")
-             .returncode == 0, 15, "the detached exec's file")
+    wait_for(
+        lambda: docker(manager.host, "exec", name, "test", "-e", "/tmp/detached").returncode == 0,
+        15,
+        "the detached exec's file",
+    )
     # docker cp: HEAD, GET and PUT of /containers/{id}/archive through the manager.
     source = tmp_path / "in.txt"
     source.write_text("copied through the manager\n")

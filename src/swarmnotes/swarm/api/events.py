@@ -7,11 +7,11 @@ with the engine named three ways: ``from`` gets ``" node:<name>"``,
 ``Actor.Attributes`` get ``node.name``, ``node.id``, ``node.addr`` and
 ``node.ip``, and a ``node`` object is added at the end.
 
-# Go: the handler writes to each client's http.ResponseWriter under a lock,
-# from the engine's goroutine.  Python: engine events arrive on engine
-# threads, while the streams belong to the server's event loop, so each
-# stream is an asyncio.Queue that the handler fills with
-# loop.call_soon_threadsafe and the request's coroutine drains.
+Go: the handler writes to each client's http.ResponseWriter under a lock,
+from the engine's goroutine. Python: engine events arrive on engine
+threads, while the streams belong to the server's event loop, so each
+stream is an asyncio.Queue that the handler fills with
+loop.call_soon_threadsafe and the request's coroutine drains.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def event_json(message: dict[str, Any], engine: Engine) -> bytes:
 
 
 class EventsHandler:
-    """The open ``/events`` streams; the cluster's event handler.  Go: eventsHandler
+    """The open ``/events`` streams; the cluster's event handler. Go: eventsHandler
 
     Safe for concurrent use: :meth:`handle` runs on engine threads, the
     rest on the server's event loop.
@@ -65,7 +65,7 @@ class EventsHandler:
         self._next = 0
 
     def add(self) -> tuple[int, asyncio.Queue[bytes]]:
-        """Open a stream; its events arrive on the returned queue.  Go: Add"""
+        """Open a stream; its events arrive on the returned queue. Go: Add"""
         queue: asyncio.Queue[bytes] = asyncio.Queue()
         loop = asyncio.get_running_loop()
         with self._lock:
@@ -75,12 +75,12 @@ class EventsHandler:
         return key, queue
 
     def cleanup_handler(self, key: int) -> None:
-        """Forget a stream.  Go: cleanupHandler"""
+        """Forget a stream. Go: cleanupHandler"""
         with self._lock:
             self._queues.pop(key, None)
 
     def handle(self, e: Event) -> None:
-        """Write one event to every open stream.  Go: (*eventsHandler).Handle"""
+        """Write one event to every open stream. Go: (*eventsHandler).Handle"""
         if e.engine is None:
             return
         data = event_json(e.message, e.engine)
@@ -93,7 +93,7 @@ class EventsHandler:
                 pass  # that loop has closed: the server is shutting down
 
     def size(self) -> int:
-        """How many streams are open (``/info``'s NEventsListener).  Go: Size"""
+        """How many streams are open (``/info``'s NEventsListener). Go: Size"""
         with self._lock:
             return len(self._queues)
 

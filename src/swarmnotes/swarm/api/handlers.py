@@ -1,7 +1,7 @@
 """Port of docker/swarm v1.2.5 api/handlers.go: the Docker API, answered by the cluster.
 
 The handlers the docker CLI needs to run, list, inspect, log, stop and
-remove containers and to follow events.  Each one is named after its Go
+remove containers and to follow events. Each one is named after its Go
 function (``getContainersJSON`` -> :func:`get_containers_json`); the route
 table that maps requests to them is in :mod:`swarmnotes.swarm.api.primary`.
 
@@ -80,20 +80,21 @@ __all__ = [
     "proxy_image",
 ]
 
-# Go: the API version swarm v1.2.5 was built for.  Python: /version and
+# Go: the API version swarm v1.2.5 was built for. Python: /version and
 # /_ping report the lowest of the engines' versions instead (see get_version).
 APIVERSION = "1.22"
 VERSION = "1.2.5"  # Go: version.VERSION, shown as "swarm/1.2.5"
 
 # The list filters getContainersJSON looks at; anything else is refused, as
-# the engine refuses it.  # Go (v1.2.5): unknown names are silently ignored.
+# the engine refuses it. # Go (v1.2.5): unknown names are silently ignored.
 _CONTAINER_FILTERS = {"name", "id", "label", "status", "node", "volume", "exited"}
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
     # Go: json.NewEncoder(w).Encode(v): compact, with a newline.
-    return web.Response(status=status, body=json.dumps(data).encode() + b"\n",
-                        content_type="application/json")
+    return web.Response(
+        status=status, body=json.dumps(data).encode() + b"\n", content_type="application/json"
+    )
 
 
 def _go_json_error(body: bytes, exc: json.JSONDecodeError) -> str:
@@ -116,13 +117,13 @@ def kernel_version() -> str:
 async def api_version(c: Context) -> str:
     """The API version the manager speaks: the lowest of its engines' own.
 
-    # Go: APIVERSION, 1.22, and no API-Version header on /_ping.  Python:
-    # the docker CLI negotiates from that header and, without one, falls
-    # back to 1.24, where `docker run --rm` removes the container itself and
-    # waits through the events stream.  Speaking the engines' version lets
-    # the CLI use what every engine understands (the engine removes, and
-    # `POST /containers/{id}/wait` waits), while everything still goes
-    # through the manager.
+    Go: APIVERSION, 1.22, and no API-Version header on /_ping. Python:
+    the docker CLI negotiates from that header and, without one, falls
+    back to 1.24, where `docker run --rm` removes the container itself and
+    waits through the events stream. Speaking the engines' version lets
+    the CLI use what every engine understands (the engine removes, and
+    `POST /containers/{id}/wait` waits), while everything still goes
+    through the manager.
     """
     versions = []
     for engine in c.cluster.list_engines():
@@ -146,25 +147,28 @@ async def api_version(c: Context) -> str:
 # GET /_ping
 async def ping(c: Context, request: web.Request) -> web.StreamResponse:
     """Go: ping (plus the API-Version header, see :func:`api_version`)."""
-    return web.Response(text="OK", content_type="text/plain",
-                        headers={"API-Version": await api_version(c)})
+    return web.Response(
+        text="OK", content_type="text/plain", headers={"API-Version": await api_version(c)}
+    )
 
 
 # GET /version
 async def get_version(c: Context, request: web.Request) -> web.StreamResponse:
     """Go: getVersion"""
-    return _json({
-        "Version": "swarm/" + VERSION,
-        "ApiVersion": await api_version(c),
-        "MinAPIVersion": "1.12",
-        "GoVersion": "python" + platform.python_version(),
-        "GitCommit": "swarmnotes",
-        "Os": "linux",
-        "Arch": platform.machine(),
-        "KernelVersion": kernel_version(),
-        "Experimental": False,
-        "BuildTime": "",
-    })
+    return _json(
+        {
+            "Version": "swarm/" + VERSION,
+            "ApiVersion": await api_version(c),
+            "MinAPIVersion": "1.12",
+            "GoVersion": "python" + platform.python_version(),
+            "GitCommit": "swarmnotes",
+            "Os": "linux",
+            "Arch": platform.machine(),
+            "KernelVersion": kernel_version(),
+            "Experimental": False,
+            "BuildTime": "",
+        }
+    )
 
 
 def _bytes_size(size: float) -> str:
@@ -197,23 +201,38 @@ def cluster_info(c: Context) -> list[list[str]]:
         containers = engine.containers()
         if engine.is_healthy():
             paused = sum(1 for x in containers if (x.info.get("State") or {}).get("Paused"))
-            running = sum(1 for x in containers
-                          if not (x.info.get("State") or {}).get("Paused")
-                          and (x.info.get("State") or {}).get("Running"))
+            running = sum(
+                1
+                for x in containers
+                if not (x.info.get("State") or {}).get("Paused")
+                and (x.info.get("State") or {}).get("Running")
+            )
             stopped = len(containers) - paused - running
-            info.append(["  └ Containers", f"{len(containers)} ({running} Running, "
-                         f"{paused} Paused, {stopped} Stopped)"])
+            info.append(
+                [
+                    "  └ Containers",
+                    f"{len(containers)} ({running} Running, {paused} Paused, {stopped} Stopped)",
+                ]
+            )
         else:
             info.append(["  └ Containers", str(len(containers))])
         info.append(["  └ Reserved CPUs", f"{engine.used_cpus()} / {engine.total_cpus()}"])
-        info.append(["  └ Reserved Memory", f"{_bytes_size(engine.used_memory())} / "
-                     f"{_bytes_size(engine.total_memory())}"])
+        info.append(
+            [
+                "  └ Reserved Memory",
+                f"{_bytes_size(engine.used_memory())} / {_bytes_size(engine.total_memory())}",
+            ]
+        )
         labels = sorted(f"{k}={v}" for k, v in engine.labels.items())
         info.append(["  └ Labels", ", ".join(labels)])
         if engine.err_msg():
             info.append(["  └ Error", engine.err_msg()])
-        info.append(["  └ UpdatedAt", time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                    time.gmtime(engine_updated_at(engine)))])
+        info.append(
+            [
+                "  └ UpdatedAt",
+                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(engine_updated_at(engine))),
+            ]
+        )
         info.append(["  └ ServerVersion", engine.version])
     return info
 
@@ -225,7 +244,8 @@ def engine_updated_at(engine: Any) -> float:
 
 # GET /info
 async def get_info(c: Context, request: web.Request) -> web.StreamResponse:
-    """Classic Swarm's ``/info``: the cluster's totals and a block per node.  Go: getInfo"""
+    """Classic Swarm's ``/info``: the cluster's totals and a block per node. Go: getInfo"""
+
     def build() -> dict[str, Any]:
         status = [["Role", "primary"], *cluster_info(c)]  # Go: statusHandler.Status()
         containers = c.cluster.containers()
@@ -250,9 +270,16 @@ async def get_info(c: Context, request: web.Request) -> web.StreamResponse:
             "SystemStatus": status,
             "NEventsListener": c.events_handler.size(),
             "Debug": c.debug,
-            "MemoryLimit": True, "SwapLimit": True, "CpuCfsPeriod": True, "CpuCfsQuota": True,
-            "CPUShares": True, "CPUSet": True, "IPv4Forwarding": True,
-            "BridgeNfIptables": True, "BridgeNfIp6tables": True, "OomKillDisable": True,
+            "MemoryLimit": True,
+            "SwapLimit": True,
+            "CpuCfsPeriod": True,
+            "CpuCfsQuota": True,
+            "CPUShares": True,
+            "CPUSet": True,
+            "IPv4Forwarding": True,
+            "BridgeNfIptables": True,
+            "BridgeNfIp6tables": True,
+            "OomKillDisable": True,
             "ServerVersion": "swarm/" + VERSION,
             "OperatingSystem": "linux",
             "OSType": "linux",
@@ -270,6 +297,7 @@ async def get_info(c: Context, request: web.Request) -> web.StreamResponse:
             "Plugins": {"Volume": [], "Network": [], "Authorization": None, "Log": []},
             "Swarm": {"LocalNodeState": "inactive"},
         }
+
     return _json(await asyncio.to_thread(build))
 
 
@@ -304,13 +332,12 @@ def _parse_filters(text: str) -> dict[str, list[str]]:
     return out
 
 
-def _request_filters(request: web.Request, known: set[str]
-                     ) -> dict[str, list[str]] | web.Response:
+def _request_filters(request: web.Request, known: set[str]) -> dict[str, list[str]] | web.Response:
     """The request's ``filters`` parameter, or the 400 answer for a bad one.
 
-    # Go: a parameter that does not parse is a 500, and unknown names are
-    # ignored.  Python: both are the request's fault, so 400, with the
-    # engine's text for an unknown name.
+    Go: a parameter that does not parse is a 500, and unknown names are
+    ignored. Python: both are the request's fault, so 400, with the
+    engine's text for an unknown name.
     """
     try:
         filters = _parse_filters(request.query.get("filters", ""))
@@ -350,7 +377,7 @@ def _match_kv_list(filters: dict[str, list[str]], labels: dict[str, str]) -> boo
 
 # GET /containers/json
 async def get_containers_json(c: Context, request: web.Request) -> web.StreamResponse:
-    """Every engine's containers, names prefixed with the node.  Go: getContainersJSON"""
+    """Every engine's containers, names prefixed with the node. Go: getContainersJSON"""
     all_ = bool_value(request, "all")
     limit = int_value_or_zero(request, "limit")
     before: Container | None = None
@@ -376,8 +403,7 @@ async def get_containers_json(c: Context, request: web.Request) -> web.StreamRes
         engine = container.engine
         healthy = engine is not None and engine.is_healthy()
         # Skip stopped containers unless -a was specified.
-        if (not state.get("Running") or not healthy) and not all_ and before is None \
-                and limit <= 0:
+        if (not state.get("Running") or not healthy) and not all_ and before is None and limit <= 0:
             continue
         image = str(container.summary.get("Image", ""))
         if image.split(":")[0] == "swarm" and not all_:
@@ -398,8 +424,10 @@ async def get_containers_json(c: Context, request: web.Request) -> web.StreamRes
             continue
         if filters.get("volume"):
             mounts = container.info.get("Mounts") or []
-            if not any(m.get("Name") in filters["volume"]
-                       or m.get("Destination") in filters["volume"] for m in mounts):
+            if not any(
+                m.get("Name") in filters["volume"] or m.get("Destination") in filters["volume"]
+                for m in mounts
+            ):
                 continue
         if exited and not (not state.get("Running") and state.get("ExitCode") in exited):
             continue
@@ -442,16 +470,18 @@ def _versioned(request: web.Request, path: str) -> str:
     return (f"/v{prefix}" if prefix else "") + path
 
 
-async def _engine_call(c: Context, engine: Any, method: str, path: str,
-                       body: bytes | None = None) -> tuple[int, bytes] | web.Response:
+async def _engine_call(
+    c: Context, engine: Any, method: str, path: str, body: bytes | None = None
+) -> tuple[int, bytes] | web.Response:
     """One request to ``engine``: its status and body, or the 500 for a failed connection.
 
-    # Go: client.Get / client.Post, then engine.CheckConnectionErr(err).
+    Go: client.Get / client.Post, then engine.CheckConnectionErr(err).
     """
     headers = {"Content-Type": "application/json"} if body is not None else {}
     try:
         async with c.engine_session(engine).request(
-                method, c.engine_url(engine, path), data=body, headers=headers) as resp:
+            method, c.engine_url(engine, path), data=body, headers=headers
+        ) as resp:
             data = await resp.read()
             status = resp.status
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
@@ -472,8 +502,9 @@ async def get_container_json(c: Context, request: web.Request) -> web.StreamResp
     assert engine is not None
     if not engine.is_healthy():
         return http_error(f"Container {name} running on unhealthy node {engine.name}", 500)
-    answer = await _engine_call(c, engine, "GET",
-                                _versioned(request, f"/containers/{container.id}/json"))
+    answer = await _engine_call(
+        c, engine, "GET", _versioned(request, f"/containers/{container.id}/json")
+    )
     if isinstance(answer, web.Response):
         return answer
     status, data = answer
@@ -506,7 +537,7 @@ def _is_parse_error(config: Any) -> bool:
 
 # POST /containers/create
 async def post_containers_create(c: Context, request: web.Request) -> web.StreamResponse:
-    """Schedule the container on an engine through the cluster.  Go: postContainersCreate"""
+    """Schedule the container on an engine through the cluster. Go: postContainersCreate"""
     name = request.query.get("name", "")
     body = await request.read()
     try:
@@ -516,20 +547,23 @@ async def post_containers_create(c: Context, request: web.Request) -> web.Stream
     except UnicodeDecodeError as exc:
         return http_error(str(exc), 400)
     if not isinstance(raw, dict):
-        return http_error("json: cannot unmarshal " + type(raw).__name__
-                          + " into Go value of type cluster.OldContainerConfig", 400)
+        return http_error(
+            "json: cannot unmarshal "
+            + type(raw).__name__
+            + " into Go value of type cluster.OldContainerConfig",
+            400,
+        )
     # Go: MemorySwappiness is preset to -1 so that a body without it does not
-    # decode to 0 (no swap).  Python: a missing key stays missing, and the
+    # decode to 0 (no swap). Python: a missing key stays missing, and the
     # engine applies its own default.
     oldconfig = OldContainerConfig(raw)
     consolidate_resource_fields(oldconfig)
     config = oldconfig.container_config()
-    container_config = build_container_config(config, config.host_config,
-                                              config.networking_config)
+    container_config = build_container_config(config, config.host_config, config.networking_config)
     try:
         container_config.validate()
     except ValueError as exc:
-        # Go: 500.  Python: 400, the request is wrong.
+        # Go: 500. Python: 400, the request is wrong.
         return http_error(str(exc), 400)
 
     try:
@@ -539,7 +573,7 @@ async def post_containers_create(c: Context, request: web.Request) -> web.Stream
         if text.startswith("Conflict"):
             return http_error(text, 409)
         if isinstance(exc, FilterError) and _is_parse_error(container_config):
-            # Go: 500.  Python: a constraint that does not parse is a bad request.
+            # Go: 500. Python: a constraint that does not parse is a bad request.
             return http_error(text, 400)
         return http_error(text, 500)
     # Go: fmt.Fprintf(w, "{%q:%q}", "Id", container.ID), 201.
@@ -595,16 +629,18 @@ async def post_containers_start(c: Context, request: web.Request) -> web.StreamR
     return web.Response(status=204)
 
 
-async def _error_for(c: Context, request: web.Request
-                     ) -> tuple[web.Response | None, str, Container | None]:
+async def _error_for(
+    c: Context, request: web.Request
+) -> tuple[web.Response | None, str, Container | None]:
     name, container, err = get_container_from_vars(c, dict(request.match_info))
     if err:
         return http_error(err, 404 if container is None else 500), name, container
     return None, name, container
 
 
-async def _proxy_or_error(c: Context, request: web.Request, container: Container, name: str,
-                          refresh: bool) -> web.StreamResponse:
+async def _proxy_or_error(
+    c: Context, request: web.Request, container: Container, name: str, refresh: bool
+) -> web.StreamResponse:
     from swarmnotes.swarm.api.utils import _engine_path
 
     engine = container.engine
@@ -639,14 +675,18 @@ async def post_containers_exec(c: Context, request: web.Request) -> web.StreamRe
         return http_error(f"No such container {name}", 404)
     engine = container.engine
     assert engine is not None
-    answer = await _engine_call(c, engine, "POST",
-                                _versioned(request, f"/containers/{container.id}/exec"),
-                                await request.read())
+    answer = await _engine_call(
+        c,
+        engine,
+        "POST",
+        _versioned(request, f"/containers/{container.id}/exec"),
+        await request.read(),
+    )
     if isinstance(answer, web.Response):
         return answer
     status, data = answer
     if status < 200 or status >= 400:
-        # Go: the engine's body, as a 500.  Python: with the engine's status.
+        # Go: the engine's body, as a 500. Python: with the engine's status.
         return http_error(_engine_message(data), status if status >= 400 else 500)
     exec_id = str(json.loads(data).get("Id", ""))
     exec_ids = container.info.get("ExecIDs") or []
@@ -665,10 +705,10 @@ def _engine_message(data: bytes) -> str:
 
 # POST /exec/{execid:.*}/start
 async def post_exec_start(c: Context, request: web.Request) -> web.StreamResponse:
-    """Proxied when detached, hijacked when attached.  Go: postExecStart
+    """Proxied when detached, hijacked when attached. Go: postExecStart
 
-    # Go: a missing return makes a detached start run proxyContainer and
-    # then proxyHijack too.  Python: one or the other.
+    Go: a missing return makes a detached start run proxyContainer and
+    then proxyHijack too. Python: one or the other.
     """
     if not request.headers.get("Connection"):
         return await proxy_container(c, request)
@@ -685,8 +725,7 @@ async def proxy_container(c: Context, request: web.Request) -> web.StreamRespons
 
 
 # Proxy a request to the right node and force refresh container.
-async def proxy_container_and_force_refresh(c: Context, request: web.Request
-                                            ) -> web.StreamResponse:
+async def proxy_container_and_force_refresh(c: Context, request: web.Request) -> web.StreamResponse:
     """Go: proxyContainerAndForceRefresh"""
     error, name, container = await _error_for(c, request)
     if error is not None or container is None:
@@ -715,7 +754,7 @@ async def proxy_hijack(c: Context, request: web.Request) -> web.StreamResponse:
 
 # GET /images/{name:.*}/json and friends
 async def proxy_image(c: Context, request: web.Request) -> web.StreamResponse:
-    """Proxy to an engine that has the image.  Go: proxyImage"""
+    """Proxy to an engine that has the image. Go: proxyImage"""
     name = request.match_info["name"]
     image = c.cluster.image(name)
     if image is None or image.engine is None:
@@ -728,7 +767,7 @@ async def proxy_image(c: Context, request: web.Request) -> web.StreamResponse:
 
 # GET /images/json
 async def get_images_json(c: Context, request: web.Request) -> web.StreamResponse:
-    """Every engine's images, one entry per engine that has it.  Go: getImagesJSON"""
+    """Every engine's images, one entry per engine that has it. Go: getImagesJSON"""
     out = []
     for image in c.cluster.images():
         entry = dict(image.summary)
@@ -751,10 +790,10 @@ def _unix_seconds(text: str, now: float) -> float:
 
 # GET /events
 async def get_events(c: Context, request: web.Request) -> web.StreamResponse:
-    """Every engine's events, each naming its node, as one stream.  Go: getEvents
+    """Every engine's events, each naming its node, as one stream. Go: getEvents
 
-    ``until`` ends the stream at that time, as in Go.  # Go (v1.2.5):
-    ``since`` is ignored.  Python: the events since then are first read back
+    ``until`` ends the stream at that time, as in Go. Go (v1.2.5):
+    ``since`` is ignored. Python: the events since then are first read back
     from every engine (each bounded by ``until``, or now) and written in
     time order, then the live stream follows.
     """
@@ -804,10 +843,19 @@ async def get_events(c: Context, request: web.Request) -> web.StreamResponse:
 
 
 # The event filters the engine knows and the manager applies to the merged
-# stream (each engine would apply them to its own).  # Go (v1.2.5): the
+# stream (each engine would apply them to its own). # Go (v1.2.5): the
 # filters parameter is ignored, every event goes to every stream.
-_EVENT_FILTERS = {"container", "event", "image", "label", "type", "node", "volume",
-                  "network", "daemon"}
+_EVENT_FILTERS = {
+    "container",
+    "event",
+    "image",
+    "label",
+    "type",
+    "node",
+    "volume",
+    "network",
+    "daemon",
+}
 
 
 def event_matches(filters: dict[str, list[str]], event: dict[str, Any]) -> bool:
@@ -818,17 +866,20 @@ def event_matches(filters: dict[str, list[str]], event: dict[str, Any]) -> bool:
     action = str(event.get("Action") or event.get("status") or "")
     kind = str(event.get("Type") or "")
     checks = {
-        "container": lambda v: kind == "container" and (
-            actor_id.startswith(v) or attributes.get("name") == v),
+        "container": lambda v: (
+            kind == "container" and (actor_id.startswith(v) or attributes.get("name") == v)
+        ),
         "event": lambda v: action == v or action.split(":")[0] == v,
         "image": lambda v: attributes.get("image") == v or event.get("from") == v,
-        "label": lambda v: attributes.get(v.partition("=")[0]) == v.partition("=")[2]
-        if "=" in v else v in attributes,
+        "label": lambda v: (
+            attributes.get(v.partition("=")[0]) == v.partition("=")[2]
+            if "=" in v
+            else v in attributes
+        ),
         "type": lambda v: kind == v,
         "node": lambda v: attributes.get("node.name") == v or attributes.get("node.id") == v,
         "volume": lambda v: kind == "volume" and actor_id == v,
-        "network": lambda v: kind == "network" and (actor_id == v
-                                                   or attributes.get("name") == v),
+        "network": lambda v: kind == "network" and (actor_id == v or attributes.get("name") == v),
         "daemon": lambda v: kind == "daemon" and actor_id == v,
     }
     for name, values in filters.items():

@@ -2,16 +2,16 @@
 
 :data:`ROUTES` is Go's ``routes`` map, method -> route -> handler, with the
 same gorilla/mux patterns (``{name:.*}`` matches anything, slashes too).
-Each route is served both bare and under a ``/v1.xx`` prefix.  Routes of
+Each route is served both bare and under a ``/v1.xx`` prefix. Routes of
 Go's table whose handler is not ported answer as
 ``notImplementedHandler`` does (501 "Not supported in clustering mode.");
 a request that matches no route gets gorilla/mux's own answer, 404
-"404 page not found".  No request ever gets a traceback: an unexpected
+"404 page not found". No request ever gets a traceback: an unexpected
 error is answered 500 with its text, and logged.
 
-# Go: gorilla/mux, one route object per pattern and method.  Python: one
-# aiohttp catch-all route and a small matcher over the same table, so the
-# table reads as Go's does.
+Go: gorilla/mux, one route object per pattern and method. Python: one
+aiohttp catch-all route and a small matcher over the same table, so the
+table reads as Go's does.
 """
 
 from __future__ import annotations
@@ -42,13 +42,13 @@ Handler = Callable[["Context", web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass
 class Context:
-    """What every handler gets.  Go: api.context
+    """What every handler gets. Go: api.context
 
     ``engine_session`` keeps one aiohttp client per engine, made on the
     server's event loop and closed with the app.
 
-    # Go: context.apiVersion is written by every request (a data race).
-    # Python: the version prefix is read from each request's match.
+    Go: context.apiVersion is written by every request (a data race).
+    Python: the version prefix is read from each request's match.
     """
 
     cluster: Cluster
@@ -61,7 +61,7 @@ class Context:
     api_versions: dict[str, str] = field(default_factory=dict)  # each engine's own, by addr
 
     def engine_session(self, engine: Engine) -> aiohttp.ClientSession:
-        """The HTTP client for ``engine``.  Go: (*Engine).HTTPClientAndScheme"""
+        """The HTTP client for ``engine``. Go: (*Engine).HTTPClientAndScheme"""
         session = self._sessions.get(engine.addr)
         if session is None or session.closed:
             connector: aiohttp.BaseConnector
@@ -75,9 +75,12 @@ class Context:
             # The client's own headers go to the engine as they are; aiohttp
             # must not add an Accept-Encoding of its own, or the engine
             # gzips what the docker CLI never asked to be gzipped.
-            session = aiohttp.ClientSession(connector=connector, timeout=timeout,
-                                            auto_decompress=False,
-                                            skip_auto_headers=("Accept-Encoding", "User-Agent"))
+            session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=timeout,
+                auto_decompress=False,
+                skip_auto_headers=("Accept-Encoding", "User-Agent"),
+            )
             self._sessions[engine.addr] = session
         return session
 
@@ -176,7 +179,7 @@ def _compile(route: str) -> re.Pattern[str]:
     out = ""
     pos = 0
     for m in re.finditer(r"\{(\w+):([^}]*)\}", route):
-        out += re.escape(route[pos:m.start()]) + f"(?P<{m.group(1)}>{m.group(2)})"
+        out += re.escape(route[pos : m.start()]) + f"(?P<{m.group(1)}>{m.group(2)})"
         pos = m.end()
     out += re.escape(route[pos:])
     return re.compile("^" + _VERSION + out + "$")
@@ -186,8 +189,11 @@ def _compile(route: str) -> re.Pattern[str]:
 # is random; two patterns can match one path (".../json" and "{name:.*}"),
 # so the port tries the longer literal routes first, as a reader would expect.
 _TABLE: list[tuple[str, re.Pattern[str], Handler]] = sorted(
-    ((method, _compile(route), fn) for method, routes in ROUTES.items()
-     for route, fn in routes.items()),
+    (
+        (method, _compile(route), fn)
+        for method, routes in ROUTES.items()
+        for route, fn in routes.items()
+    ),
     key=lambda row: -len(row[1].pattern.replace("(?P<name>.*)", "")),
 )
 
@@ -203,17 +209,23 @@ def match(method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
     return None
 
 
-def new_primary(cluster: Cluster, scheduler: Scheduler, tls_config: Any = None,
-                debug: bool = False) -> web.Application:
-    """The manager's API as an aiohttp app.  Go: NewPrimary
+def new_primary(
+    cluster: Cluster, scheduler: Scheduler, tls_config: Any = None, debug: bool = False
+) -> web.Application:
+    """The manager's API as an aiohttp app. Go: NewPrimary
 
     Registers the events handler with the cluster (and unregisters it when
     the app shuts down).
     """
     events_handler = EventsHandler()
     cluster.register_event_handler(events_handler)
-    context = Context(cluster=cluster, scheduler=scheduler, events_handler=events_handler,
-                      debug=debug, tls_config=tls_config)
+    context = Context(
+        cluster=cluster,
+        scheduler=scheduler,
+        events_handler=events_handler,
+        debug=debug,
+        tls_config=tls_config,
+    )
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
         found = match(request.method, request.path)

@@ -5,10 +5,10 @@
 made under umask 0777 and then opened to its owner only, mode 0600) or
 ``tcp://host:port`` (a bare ``host:port`` is TCP too).
 
-# Go: ListenAndServe blocks until a listener fails.  Python: start() opens
-# every listener on the event loop and returns; stop() closes them, waits
-# for open requests up to a bound and removes the unix socket files, so a
-# stopped manager leaves nothing behind.
+Go: ListenAndServe blocks until a listener fails. Python: start() opens
+every listener on the event loop and returns; stop() closes them, waits
+for open requests up to a bound and removes the unix socket files, so a
+stopped manager leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ class Listener:
 
 @dataclass
 class Server:
-    """The manager's listeners.  Go: api.Server"""
+    """The manager's listeners. Go: api.Server"""
 
     hosts: list[str]
     tls_config: object = None
@@ -98,7 +98,7 @@ class Server:
     _runner: web.AppRunner | None = None
 
     async def start(self, app: web.Application) -> None:
-        """Open every listener and serve ``app`` on them.  Go: ListenAndServe
+        """Open every listener and serve ``app`` on them. Go: ListenAndServe
 
         Raises ``ServerError`` (and opens nothing) when a host cannot be used.
         """
@@ -113,8 +113,7 @@ class Server:
             self._close_sockets()
             raise
         # Python: no access log; the manager prints what it does itself.
-        self._runner = web.AppRunner(app, access_log=None,
-                                     shutdown_timeout=self.shutdown_timeout)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=self.shutdown_timeout)
         await self._runner.setup()
         for listener in self.listeners:
             log.info("Listening for HTTP proto=%s addr=%s", listener.proto, listener.addr)

@@ -11,9 +11,9 @@ Three ways a request reaches an engine:
 
 **Hijacking with aiohttp.**  Go's handler takes the raw connection from
 ``http.Hijacker``, writes the request to a fresh connection to the engine
-and copies bytes both ways until one side ends.  The manager never reads the
+and copies bytes both ways until one side ends. The manager never reads the
 engine's answer: the client reads the engine's own ``101 Switching
-Protocols`` (or its 404) from the spliced stream.  The port does the same
+Protocols`` (or its 404) from the spliced stream. The port does the same
 with two public asyncio hooks and no HTTP parsing of its own:
 
 1. the connection to the engine is an asyncio transport the manager opens
@@ -61,8 +61,15 @@ __all__ = [
 # Headers that belong to one hop, not to the message (RFC 9110 §7.6.1), and
 # the framing ones aiohttp sets itself for the copy it writes.
 _HOP_HEADERS = {
-    "connection", "keep-alive", "proxy-connection", "te", "trailer",
-    "transfer-encoding", "upgrade", "content-length", "host",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+    "host",
 }
 
 
@@ -75,7 +82,7 @@ class RequestError(Exception):
 
 
 def http_error(err: str, status: int) -> web.Response:
-    """Go's ``httpError``: log it and answer ``err`` as plain text.  Go: httpError"""
+    """Go's ``httpError``: log it and answer ``err`` as plain text. Go: httpError"""
     log.debug("HTTP error %d: %s", status, err)
     # Go: http.Error writes the text and a newline, with nosniff.
     return web.Response(
@@ -88,7 +95,7 @@ def http_error(err: str, status: int) -> web.Response:
 
 
 def bool_value(request: web.Request, k: str) -> bool:
-    """Empty, ``0``, ``no``, ``false`` and ``none`` are false.  Go: boolValue"""
+    """Empty, ``0``, ``no``, ``false`` and ``none`` are false. Go: boolValue"""
     s = request.query.get(k, "").strip().lower()
     return s not in ("", "0", "no", "false", "none")
 
@@ -101,12 +108,13 @@ def int_value_or_zero(request: web.Request, k: str) -> int:
         return 0
 
 
-def get_container_from_vars(c: Context, match_info: dict[str, str]
-                            ) -> tuple[str, Container | None, str]:
+def get_container_from_vars(
+    c: Context, match_info: dict[str, str]
+) -> tuple[str, Container | None, str]:
     """The container a route names, and an error text ("" when none).
 
     A known container on an unhealthy engine comes back with an error too,
-    so the caller can answer 500 rather than 404.  Go: getContainerFromVars
+    so the caller can answer 500 rather than 404. Go: getContainerFromVars
     """
     if "name" in match_info:
         name = match_info["name"]
@@ -114,8 +122,11 @@ def get_container_from_vars(c: Context, match_info: dict[str, str]
         if container is not None:
             engine = container.engine
             if engine is not None and not engine.is_healthy():
-                return (name, container,
-                        f"Container {name} running on unhealthy node {engine.name}")
+                return (
+                    name,
+                    container,
+                    f"Container {name} running on unhealthy node {engine.name}",
+                )
             return name, container, ""
         return name, None, f"No such container: {name}"
     if "execid" in match_info:
@@ -138,20 +149,26 @@ def _engine_path(request: web.Request, name: str, container_id: str) -> str:
 
 
 async def proxy_async(
-    c: Context, engine: Engine, request: web.Request, path: str,
+    c: Context,
+    engine: Engine,
+    request: web.Request,
+    path: str,
     callback: Callable[[], Awaitable[None]] | None = None,
 ) -> web.StreamResponse:
-    """Send the request to ``engine`` and stream its answer back.  Go: proxyAsync
+    """Send the request to ``engine`` and stream its answer back. Go: proxyAsync
 
     ``callback`` runs after the engine's answer has been copied (Go: the
-    force-refresh of ``proxyContainerAndForceRefresh``).  Connection errors
+    force-refresh of ``proxyContainerAndForceRefresh``). Connection errors
     raise ``aiohttp.ClientError``/``OSError``, for the caller to report.
     """
     session = c.engine_session(engine)
     headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
     body = await request.read() if request.body_exists else None
     async with session.request(
-        request.method, c.engine_url(engine, path), headers=headers, data=body,
+        request.method,
+        c.engine_url(engine, path),
+        headers=headers,
+        data=body,
         allow_redirects=False,
     ) as resp:
         if request.method == "HEAD" or resp.status in (204, 304):
@@ -181,8 +198,7 @@ async def proxy_async(
     return out
 
 
-async def proxy(c: Context, engine: Engine, request: web.Request, path: str
-                ) -> web.StreamResponse:
+async def proxy(c: Context, engine: Engine, request: web.Request, path: str) -> web.StreamResponse:
     """Go: proxy"""
     return await proxy_async(c, engine, request, path, None)
 
@@ -199,8 +215,8 @@ def _request_head(request: web.Request, path: str, host: str) -> bytes:
 class _Splice(asyncio.Protocol):
     """One side of the spliced connection: what it receives goes to ``peer``.
 
-    # Go: two goroutines each io.Copy one way, then CloseWrite.  Python: two
-    # protocols on the event loop, each writing into the other's transport.
+    Go: two goroutines each io.Copy one way, then CloseWrite. Python: two
+    protocols on the event loop, each writing into the other's transport.
     """
 
     def __init__(self) -> None:
@@ -260,10 +276,10 @@ async def _open_engine(c: Context, engine: Engine, protocol: _Splice) -> str:
 
 
 async def hijack(c: Context, engine: Engine, request: web.Request, path: str) -> web.StreamResponse:
-    """Splice the client's connection to the engine's.  Go: hijack
+    """Splice the client's connection to the engine's. Go: hijack
 
     Returns once both directions have ended (or either connection is lost);
-    both connections are closed by then.  A failure to reach the engine
+    both connections are closed by then. A failure to reach the engine
     raises before anything was taken over, so the caller can still answer
     with an error.
     """
@@ -286,13 +302,13 @@ async def hijack(c: Context, engine: Engine, request: web.Request, path: str) ->
     from_client.connect(engine_transport)
     to_engine.connect(client_transport)
 
-    engine_transport.write(_request_head(request, path, host)
-                           + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    engine_transport.write(
+        _request_head(request, path, host) + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+    )
     try:
         # Go: when the engine's side ends first, close the client's at once;
         # when the client's ends first, wait for the engine's.
-        await asyncio.wait([to_engine.eof, from_client.lost],
-                           return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait([to_engine.eof, from_client.lost], return_when=asyncio.FIRST_COMPLETED)
     finally:
         engine_transport.close()
         client_transport.close()

@@ -14,7 +14,7 @@ The wiring, in Go's order:
 5. ``scheduler.New(strategy, filters)`` and the cluster around it;
 6. the API server on every ``-H`` host, ``NewPrimary(cluster)`` as handler.
 
-Every fatal error prints Go's text and exits 1.  :class:`Manager` is the
+Every fatal error prints Go's text and exits 1. :class:`Manager` is the
 same program as an object, for tests and the book: ``start()`` returns once
 it listens, ``stop()`` closes the listeners, removes the socket file and
 disconnects every engine, leaving no thread behind.
@@ -51,8 +51,7 @@ from swarmnotes.swarm.scheduler import new as new_scheduler
 
 log = logging.getLogger("swarmnotes.swarm.manage")
 
-__all__ = ["ManageError", "ManageOptions", "Manager", "main", "parse_duration",
-           "parse_manage_args"]
+__all__ = ["ManageError", "ManageOptions", "Manager", "main", "parse_duration", "parse_manage_args"]
 
 START_TIMEOUT = 60.0  # seconds for the engines to connect and the listeners to open
 
@@ -61,8 +60,7 @@ class ManageError(Exception):
     """A fatal error of ``manage``; the text is Go's ``log.Fatal`` message."""
 
 
-_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
-                   "h": 3600.0}
+_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 def parse_duration(text: str) -> float:
@@ -77,7 +75,7 @@ def parse_duration(text: str) -> float:
 
 @dataclass
 class ManageOptions:
-    """What the flags say, checked.  The fields mirror the Go variables of manage()."""
+    """What the flags say, checked. The fields mirror the Go variables of manage()."""
 
     strategy: str = "spread"
     filters: list[str] = field(default_factory=filter.list)
@@ -91,7 +89,8 @@ class ManageOptions:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="swarmnotes manage", description="Manage a docker cluster (classic Swarm v1.2.5)")
+        prog="swarmnotes manage", description="Manage a docker cluster (classic Swarm v1.2.5)"
+    )
     add_manage_flags(parser)
     return parser
 
@@ -138,14 +137,14 @@ def parse_manage_args(argv: Sequence[str]) -> ManageOptions:
             try:
                 overcommit = float(value)
             except ValueError:
-                raise ManageError(f'strconv.ParseFloat: parsing "{value}": invalid syntax'
-                                  ) from None
+                raise ManageError(
+                    f'strconv.ParseFloat: parsing "{value}": invalid syntax'
+                ) from None
         elif key == "swarm.createretry":
             try:
                 create_retry = int(value)
             except ValueError:
-                raise ManageError(f'strconv.ParseInt: parsing "{value}": invalid syntax'
-                                  ) from None
+                raise ManageError(f'strconv.ParseInt: parsing "{value}": invalid syntax') from None
         else:
             raise ManageError(f"Unsupported cluster option: {key}")
 
@@ -153,9 +152,11 @@ def parse_manage_args(argv: Sequence[str]) -> ManageOptions:
         strategy=args.strategy,
         filters=names,
         hosts=list(args.host) if args.host else [default_host()],
-        engine_opts=EngineOpts(refresh_min_interval=refresh_min,
-                               refresh_max_interval=refresh_max,
-                               failure_retry=args.engine_failure_retry),
+        engine_opts=EngineOpts(
+            refresh_min_interval=refresh_min,
+            refresh_max_interval=refresh_max,
+            failure_retry=args.engine_failure_retry,
+        ),
         discovery=get_discovery(args),
         overcommit=overcommit,
         create_retry=create_retry,
@@ -168,7 +169,7 @@ def discovery_addrs(uri: str) -> list[tuple[str, str]]:
 
     ``nodes://a,b`` lists them (each ``unix:///path``, ``tcp://host:port`` or
     ``host:port``; Go's nodes discovery also expands ``10.0.0.[10:12]:2375``,
-    which is not ported).  An empty uri means the lab's engines: the lab is
+    which is not ported). An empty uri means the lab's engines: the lab is
     started when none is up.
     """
     if not uri:
@@ -181,13 +182,15 @@ def discovery_addrs(uri: str) -> list[tuple[str, str]]:
     scheme, sep, rest = uri.partition("://")
     if not sep or scheme != "nodes":
         # Go: discovery.New's error for a scheme it has no backend for.
-        raise ManageError("discovery service not supported" if sep else
-                          f"discovery required to manage a cluster. See 'swarmnotes manage "
-                          f"--help'. (got {uri!r})")
+        raise ManageError(
+            "discovery service not supported"
+            if sep
+            else f"discovery required to manage a cluster. See 'swarmnotes manage "
+            f"--help'. (got {uri!r})"
+        )
     addrs = [a for a in rest.split(",") if a]
     if not addrs:
-        raise ManageError("discovery required to manage a cluster. See 'swarmnotes manage "
-                          "--help'.")
+        raise ManageError("discovery required to manage a cluster. See 'swarmnotes manage --help'.")
     return [(a, "") for a in addrs]
 
 
@@ -196,17 +199,21 @@ class Manager:
 
     ``start()`` connects every engine and opens the listeners (an engine
     that cannot be reached is logged and left out: Go keeps retrying it
-    through discovery); ``stop()`` undoes everything.  The server runs on an
+    through discovery); ``stop()`` undoes everything. The server runs on an
     asyncio event loop in its own goroutine.
     """
 
     def __init__(self, options: ManageOptions) -> None:
         self.options = options
-        self.scheduler: Scheduler = new_scheduler(strategy.new(options.strategy),
-                                                  filter.new(options.filters))
-        self.cluster = Cluster(self.scheduler, engine_opts=options.engine_opts,
-                               overcommit_ratio=options.overcommit,
-                               create_retry=options.create_retry)
+        self.scheduler: Scheduler = new_scheduler(
+            strategy.new(options.strategy), filter.new(options.filters)
+        )
+        self.cluster = Cluster(
+            self.scheduler,
+            engine_opts=options.engine_opts,
+            overcommit_ratio=options.overcommit,
+            create_retry=options.create_retry,
+        )
         self.server = Server(list(options.hosts))
         self.urls: list[str] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -297,11 +304,15 @@ def main(argv: Sequence[str]) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        print(f"swarmnotes manage: strategy {manager.scheduler.strategy()}, "
-              f"filters {manager.scheduler.filters()}", flush=True)
+        print(
+            f"swarmnotes manage: strategy {manager.scheduler.strategy()}, "
+            f"filters {manager.scheduler.filters()}",
+            flush=True,
+        )
         for engine in sorted(manager.cluster.list_engines(), key=lambda e: e.name):
-            print(f"swarmnotes manage: node {engine.name} {engine.addr} {engine.status()}",
-                  flush=True)
+            print(
+                f"swarmnotes manage: node {engine.name} {engine.addr} {engine.status()}", flush=True
+            )
         for url in manager.urls:
             print(f"swarmnotes manage: listening on {url}", flush=True)
         while not stop.wait(0.5):

@@ -1,7 +1,7 @@
 """Run ``swarmnotes manage`` as its own process, and the real ``docker`` CLI against it.
 
 Not a port of a Go file: the set-up the manager's chapter, tests and
-benchmark share.  :class:`ManagerProcess` starts the command exactly as a
+benchmark share. :class:`ManagerProcess` starts the command exactly as a
 reader types it, waits (bounded) until it prints where it listens, and
 stops it with SIGTERM, checking that it exited 0 and removed its socket.
 :func:`docker` runs ``/usr/bin/docker -H <manager>`` with a timeout.
@@ -26,8 +26,10 @@ __all__ = ["DOCKER", "ManagerProcess", "docker"]
 # Debian's docker.io CLI (20.10), the one the lab's engines come with; a
 # docker CLI elsewhere on PATH (a newer release) only when that is missing.
 DOCKER = os.environ.get("SWARMNOTES_DOCKER_CLI") or (
-    "/usr/bin/docker" if os.access("/usr/bin/docker", os.X_OK) else shutil.which("docker")
-    or "/usr/bin/docker")
+    "/usr/bin/docker"
+    if os.access("/usr/bin/docker", os.X_OK)
+    else shutil.which("docker") or "/usr/bin/docker"
+)
 
 
 class ManagerProcess:
@@ -48,8 +50,11 @@ class ManagerProcess:
         self.stderr = ""  # what it printed on stderr, once stopped
 
     def __repr__(self) -> str:
-        state = "not started" if self.proc is None else (
-            "running" if self.proc.poll() is None else f"exited {self.proc.returncode}")
+        state = (
+            "not started"
+            if self.proc is None
+            else ("running" if self.proc.poll() is None else f"exited {self.proc.returncode}")
+        )
         return f"<ManagerProcess {self.host} {' '.join(self.flags)} ({state})>"
 
     def start(self, timeout: float = 90.0) -> ManagerProcess:
@@ -57,13 +62,16 @@ class ManagerProcess:
         self._stderr = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "swarmnotes", "manage", "-H", self.host, *self.flags],
-            stdout=subprocess.PIPE, stderr=self._stderr, text=True,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
         )
         # A thread reads stdout line by line (select() on a buffered pipe would
         # miss lines already read into the buffer); it ends with the process.
         lines: queue.Queue[str | None] = queue.Queue()
-        self._reader = threading.Thread(target=self._read, args=(lines,),
-                                        name="ManagerProcess._read", daemon=True)
+        self._reader = threading.Thread(
+            target=self._read, args=(lines,), name="ManagerProcess._read", daemon=True
+        )
         self._reader.start()
         deadline = time.monotonic() + timeout
         while True:
@@ -71,8 +79,9 @@ class ManagerProcess:
                 line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 self.stop()
-                raise RuntimeError(f"manage did not listen within {timeout:g} s: "
-                                   f"{self.read_stderr().strip()}") from None
+                raise RuntimeError(
+                    f"manage did not listen within {timeout:g} s: {self.read_stderr().strip()}"
+                ) from None
             if line is None:  # it exited
                 rc = self.proc.wait(timeout=10)
                 raise RuntimeError(f"manage exited {rc}: {self.read_stderr().strip()}")
@@ -124,12 +133,20 @@ class ManagerProcess:
         self.stop()
 
 
-def docker(host: str, *args: str, timeout: float = 60.0, check: bool = False,
-           input: str | None = None) -> subprocess.CompletedProcess[str]:
+def docker(
+    host: str, *args: str, timeout: float = 60.0, check: bool = False, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """``docker -H host ARGS`` with a timeout; its output as text."""
     env = {k: v for k, v in os.environ.items() if k not in ("DOCKER_HOST", "DOCKER_CONTEXT")}
-    return subprocess.run([DOCKER, "-H", host, *args], capture_output=True, text=True,
-                          timeout=timeout, check=check, input=input, env=env)
+    return subprocess.run(
+        [DOCKER, "-H", host, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=check,
+        input=input,
+        env=env,
+    )
 
 
 def docker_lines(host: str, *args: Sequence[str] | str, timeout: float = 60.0) -> list[str]:

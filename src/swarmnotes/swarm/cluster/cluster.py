@@ -6,14 +6,14 @@ snapshot of every engine (:meth:`Cluster.list_nodes`) and creates it there.
 
 **Pending containers.**  Creating a container takes a round trip to the
 engine; until it is back, the engine's own state does not show the new
-container.  So, while it holds the scheduler lock, ``create_container``
+container. So, while it holds the scheduler lock, ``create_container``
 records the choice in ``pending_containers`` and :meth:`Cluster.list_nodes`
 adds those containers to their nodes: a second create in the meantime sees
 the name as taken and the memory and CPUs as reserved.
 """
 # Go: engines come and go through a discovery backend (a file, consul, a
 # token) watched by a goroutine, and engines that fail validation are retried
-# every 10 s.  Python: :meth:`Cluster.add_engine` / :meth:`Cluster.remove_engine`,
+# every 10 s. Python: :meth:`Cluster.add_engine` / :meth:`Cluster.remove_engine`,
 # synchronous; an engine that fails to connect is not kept.
 
 from __future__ import annotations
@@ -54,10 +54,10 @@ class PendingContainer:
     engine: Engine
 
     def to_container(self) -> Container:
-        """The container as the scheduler should see it.  Go: ToContainer
+        """The container as the scheduler should see it. Go: ToContainer
 
         Labels, config and engine are the pending ones; ``names`` is
-        ``["/" + name]`` when a name was given.  ``info`` carries an empty
+        ``["/" + name]`` when a name was given. ``info`` carries an empty
         ``HostConfig``, so (in v1.2.5) the port filter does not see the
         pending container's port bindings.
         """
@@ -73,7 +73,7 @@ class PendingContainer:
 
 
 def _generate_random_id() -> str:
-    """64 hex characters whose short form is not all digits.  Go: stringid.GenerateRandomID"""
+    """64 hex characters whose short form is not all digits. Go: stringid.GenerateRandomID"""
     while True:
         id = secrets.token_hex(32)
         # A short ID that parses as a number would be taken for one by the CLI.
@@ -81,9 +81,10 @@ def _generate_random_id() -> str:
             return id
 
 
-def _get_network(networks: list[tuple[dict[str, Any], Engine]], id_or_name: str
-                 ) -> tuple[dict[str, Any], Engine] | None:
-    """The network named by ID, name, engine/name or ID prefix.  Go: Networks.Get
+def _get_network(
+    networks: list[tuple[dict[str, Any], Engine]], id_or_name: str
+) -> tuple[dict[str, Any], Engine] | None:
+    """The network named by ID, name, engine/name or ID prefix. Go: Networks.Get
 
     A name found on several engines with different IDs (``bridge``, ``none``)
     is ambiguous: None.
@@ -96,7 +97,8 @@ def _get_network(networks: list[tuple[dict[str, Any], Engine]], id_or_name: str
     candidates = [
         (network, engine)
         for network, engine in networks
-        if id_or_name in (
+        if id_or_name
+        in (
             network.get("Name"),
             f"{engine.id}/{network.get('Name')}",
             f"{engine.name}/{network.get('Name')}",
@@ -117,9 +119,9 @@ def _get_network(networks: list[tuple[dict[str, Any], Engine]], id_or_name: str
 
 
 class Cluster:
-    """Classic Swarm's cluster: engines, a scheduler, pending containers.  Go: swarm.Cluster
+    """Classic Swarm's cluster: engines, a scheduler, pending containers. Go: swarm.Cluster
 
-    Safe for concurrent use.  Every engine event (and swarm's own
+    Safe for concurrent use. Every engine event (and swarm's own
     ``engine_connect``/``engine_disconnect``/``engine_reconnect``) reaches
     :meth:`handle` and from there every registered handler.
     """
@@ -132,11 +134,12 @@ class Cluster:
         create_retry: int = 0,
     ) -> None:
         if overcommit_ratio <= -1:
-            raise ValueError(f"swarm.overcommit should be larger than -1, {overcommit_ratio:f} "
-                             "is invalid")
+            raise ValueError(
+                f"swarm.overcommit should be larger than -1, {overcommit_ratio:f} is invalid"
+            )
         if create_retry < 0:
             raise ValueError(f"swarm.createretry can not be negative, {create_retry} is invalid")
-        # Go: sync.RWMutex embedded.  Python: a reentrant lock.
+        # Go: sync.RWMutex embedded. Python: a reentrant lock.
         self._lock = threading.RLock()
         self._event_handlers = EventHandlers()
         self._engines: dict[str, Engine] = {}  # validated engines, by ID
@@ -150,7 +153,7 @@ class Cluster:
     # -- events ---------------------------------------------------------------------
 
     def handle(self, event: Event) -> None:
-        """Pass an engine's event to every registered handler.  Go: (*Cluster).Handle"""
+        """Pass an engine's event to every registered handler. Go: (*Cluster).Handle"""
         self._event_handlers.handle(event)
 
     def register_event_handler(self, h: EventHandler) -> None:
@@ -231,7 +234,7 @@ class Cluster:
                 self._engines.pop(engine.id, None)
 
     def list_engines(self) -> list[Engine]:
-        """Validated engines, then pending ones.  Go: listEngines"""
+        """Validated engines, then pending ones. Go: listEngines"""
         with self._lock:
             return [*self._engines.values(), *self._pending_engines.values()]
 
@@ -246,7 +249,7 @@ class Cluster:
 
         Go: (*Cluster).listNodes
         """
-        # Go: engines in map order (random).  Python: in the order they were added.
+        # Go: engines in map order (random). Python: in the order they were added.
         from swarmnotes.swarm.scheduler.node import new_node  # see the imports
 
         with self._lock:
@@ -269,7 +272,7 @@ class Cluster:
                 return id
 
     def _check_name_uniqueness(self, name: str) -> bool:
-        """No container, pending ones included, is called ``name``.  Go: checkNameUniqueness"""
+        """No container, pending ones included, is called ``name``. Go: checkNameUniqueness"""
         if not name:
             return True
         with self._lock:
@@ -293,7 +296,7 @@ class Cluster:
         If the engine says the image is not found, and another engine has it,
         and no ``node==`` constraint pins the container, it is scheduled again
         with an ``image==<Image>`` affinity; then up to ``create_retry`` more
-        attempts.  ``config`` gets the swarm ID label (a new random ID when
+        attempts. ``config`` gets the swarm ID label (a new random ID when
         it has none).
         """
         try:
@@ -339,8 +342,9 @@ class Cluster:
                 config.set_swarm_id(swarm_id)
 
             # A local-scope network lives on one engine: the container must go there.
-            found = _get_network(self._networks_with_engines(),
-                                 config.host_config.get("NetworkMode") or "")
+            found = _get_network(
+                self._networks_with_engines(), config.host_config.get("NetworkMode") or ""
+            )
             if found is not None and found[0].get("Scope") == "local":
                 network, engine_of_network = found
                 if not config.have_node_constraint():
@@ -387,7 +391,7 @@ class Cluster:
     # -- the cluster's state ---------------------------------------------------------
 
     def containers(self) -> Containers:
-        """Every container of every validated engine.  Go: (*Cluster).Containers"""
+        """Every container of every validated engine. Go: (*Cluster).Containers"""
         with self._lock:
             out = Containers()
             for e in self._engines.values():
@@ -395,7 +399,7 @@ class Cluster:
             return out
 
     def container(self, id_or_name: str) -> Container | None:
-        """Lookup by ID, swarm ID, name, ``engine/name`` or prefix.  Go: (*Cluster).Container"""
+        """Lookup by ID, swarm ID, name, ``engine/name`` or prefix. Go: (*Cluster).Container"""
         if not id_or_name:
             return None
         return self.containers().get(id_or_name)
@@ -409,7 +413,7 @@ class Cluster:
             return out
 
     def image(self, id_or_name: str) -> Image | None:
-        """The first engine's image matching ``id_or_name``.  Go: (*Cluster).Image"""
+        """The first engine's image matching ``id_or_name``. Go: (*Cluster).Image"""
         if not id_or_name:
             return None
         with self._lock:
@@ -449,9 +453,7 @@ class Cluster:
 
     def __repr__(self) -> str:
         with self._lock:
-            engines = ", ".join(
-                f"{e.name} {e.status()}" for e in self._engines.values()
-            )
+            engines = ", ".join(f"{e.name} {e.status()}" for e in self._engines.values())
             return (
                 f"<Cluster [{engines}] pending containers: {len(self.pending_containers)}, "
                 f"strategy: {self._scheduler.strategy()}>"

@@ -2,7 +2,7 @@
 
 :class:`Container` pairs the engine's view of a container (its list entry and
 its inspect JSON) with swarm's view (:class:`~swarmnotes.swarm.config.ContainerConfig`,
-where ``CpuShares`` counts CPUs).  :class:`Containers` is a list with Go's
+where ``CpuShares`` counts CPUs). :class:`Containers` is a list with Go's
 five-step ``Get``, the lookup behind ``docker start NAME``, the dependency
 filter and the scheduler's ``Node.container``.
 
@@ -48,8 +48,9 @@ class Container:
     * ``info`` is ``GET /containers/{id}/json`` (Engine API JSON);
     * ``summary`` is the ``GET /containers/json`` entry (Image, State, Ports...).
     """
+
     # Go: Container embeds engine-api's types.Container (ID, Names, Labels,
-    # ...).  Python: the fields the scheduler reads are attributes and the
+    # ...). Python: the fields the scheduler reads are attributes and the
     # whole list entry is kept in ``summary``.
 
     id: str = ""
@@ -60,7 +61,7 @@ class Container:
     engine: Engine | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     # The port filter's decoding of ``info``'s port maps, with the info dict
-    # it was made from (see filter/port.py's _host_ports).  Python only: not
+    # it was made from (see filter/port.py's _host_ports). Python only: not
     # a constructor argument, not in repr or comparisons.
     port_filter_cache: tuple[dict[str, Any], dict[str, list[str]]] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -90,7 +91,7 @@ def _swarm_id(container: Container) -> str:
 
 
 class Containers(list):  # type: ignore[type-arg]
-    """A list of :class:`Container` with Go's lookup.  Go: cluster.Containers"""
+    """A list of :class:`Container` with Go's lookup. Go: cluster.Containers"""
 
     def get(self, id_or_name: str) -> Container | None:
         """The container named by ``id_or_name``, or ``None``.
@@ -102,7 +103,7 @@ class Containers(list):  # type: ignore[type-arg]
         3. the first container whose swarm ID, or truncated swarm ID, equals it;
         4. names: a container is a candidate if one of its names equals the
            string or ``"/" + string``, or if engine ID + name or engine name +
-           name does (``lab-1/web``).  One candidate is returned; **two or
+           name does (``lab-1/web``). One candidate is returned; **two or
            more give None** (ambiguous) without going on;
         5. prefixes: every container whose ID starts with the string, then
            **again** every one whose swarm ID does; returned only if that list

@@ -46,7 +46,7 @@ class Delayer:
             return wait_period
 
     def wait(self, backoff_factor: int) -> Chan:
-        """A channel that receives once the delay has passed.  Go: (*delayer).Wait
+        """A channel that receives once the delay has passed. Go: (*delayer).Wait
 
         Like Go's ``time.After``: a one-slot channel and no goroutine.
         """

@@ -2,7 +2,7 @@
 
 An :class:`Engine` is swarm's live copy of one dockerd: its specs (name, CPUs,
 memory, labels), its containers, images, networks and volumes, and its
-health.  The copy is kept fresh in three ways:
+health. The copy is kept fresh in three ways:
 
 * **events**: an :class:`~swarmnotes.swarm.cluster.event_monitor.EventsMonitor`
   on ``GET /events`` refreshes the object each event names (``_handler``);
@@ -14,7 +14,7 @@ health.  The copy is kept fresh in three ways:
   engine turns unhealthy, and the first success brings it back.
 
 Resource units (as in swarm): memory in bytes; ``cpus`` and the
-``CpuShares`` of swarm's configs count **CPUs**.  :meth:`Engine.create_container`
+``CpuShares`` of swarm's configs count **CPUs**. :meth:`Engine.create_container`
 sends ``ceil(cpus * 1024 / NCPU)`` cgroup shares to dockerd, and reading a
 container back converts ``shares * NCPU // 1024`` to CPUs.
 
@@ -62,9 +62,9 @@ __all__ = [
 
 log = logging.getLogger("swarmnotes.swarm.cluster")
 
-# Timeout for requests sent to the engine, seconds.  Go: requestTimeout
+# Timeout for requests sent to the engine, seconds. Go: requestTimeout
 REQUEST_TIMEOUT = dockerapi.REQUEST_TIMEOUT
-# A clock skew below this between swarm and the engine is ignored.  Go: thresholdTime
+# A clock skew below this between swarm and the engine is ignored. Go: thresholdTime
 THRESHOLD_TIME = 2.0
 # Go: minSupportedVersion
 MIN_SUPPORTED_VERSION = "1.8.0"
@@ -83,8 +83,19 @@ _STATE_TEXT = {
 
 # Container actions after which swarm inspects the container again.
 _FULL_REFRESH_ACTIONS = frozenset(
-    ["die", "kill", "oom", "pause", "start", "restart", "stop", "unpause", "rename", "update",
-     "health_status"]
+    [
+        "die",
+        "kill",
+        "oom",
+        "pause",
+        "start",
+        "restart",
+        "stop",
+        "unpause",
+        "rename",
+        "update",
+        "health_status",
+    ]
 )
 
 T = TypeVar("T")
@@ -92,7 +103,7 @@ T = TypeVar("T")
 
 @dataclass
 class EngineOpts:
-    """Options for every engine of a cluster.  Go: cluster.EngineOpts
+    """Options for every engine of a cluster. Go: cluster.EngineOpts
 
     The defaults are swarm's command-line defaults
     (``--engine-refresh-min-interval=30s``, ``-max-interval=60s``,
@@ -147,9 +158,9 @@ def shares_to_cpus(shares: int, ncpu: int) -> int:
 def _shift_rfc3339(value: str, delta: float) -> str:
     """Add ``delta`` seconds to an RFC 3339 time as the engine writes it.
 
-    # Go: time.Parse(RFC3339Nano) then Add then Format.  Python: datetime
-    # keeps microseconds, so the nanosecond digits are cut.  Only used when the
-    # engine's clock is off by 2 s or more.
+    Go: time.Parse(RFC3339Nano) then Add then Format. Python: datetime
+    keeps microseconds, so the nanosecond digits are cut. Only used when the
+    engine's clock is off by 2 s or more.
     """
     if not value or delta == 0:
         return value
@@ -167,19 +178,19 @@ def _shift_rfc3339(value: str, delta: float) -> str:
 def _is_connection_failure(err: BaseException) -> bool:
     """Whether ``err`` means the engine could not be reached.
 
-    # Go: dockerclient.ErrConnectionRefused, engine-api's ErrConnectionFailed,
-    # or a message containing "onnection refused" / "annot connect to the
-    # docker engine endpoint".  Python: by the exception's type
-    # (dockerapi.is_connection_failure: refused, no such socket, no answer
-    # within the timeout, a connection cut), never by its text.  A call that
-    # timed out counts too: Go's timeout error matches neither text, but an
-    # engine that does not answer is not healthy.
+    Go: dockerclient.ErrConnectionRefused, engine-api's ErrConnectionFailed,
+    or a message containing "onnection refused" / "annot connect to the
+    docker engine endpoint". Python: by the exception's type
+    (dockerapi.is_connection_failure: refused, no such socket, no answer
+    within the timeout, a connection cut), never by its text. A call that
+    timed out counts too: Go's timeout error matches neither text, but an
+    engine that does not answer is not healthy.
     """
     return dockerapi.is_connection_failure(err)
 
 
 class Engine:
-    """One Docker engine of the cluster.  Go: cluster.Engine
+    """One Docker engine of the cluster. Go: cluster.Engine
 
     Created with no I/O, in state ``Pending``; :meth:`connect` reads its specs
     and state and starts its events monitor; the cluster then calls
@@ -206,7 +217,7 @@ class Engine:
         self.delta_duration = 0.0  # seconds: swarm's clock minus the engine's
         self.api_version = ""  # the API version Go would pin engine-api to
 
-        # Go: sync.RWMutex embedded.  Python: one reentrant lock.
+        # Go: sync.RWMutex embedded. Python: one reentrant lock.
         self._lock = threading.RLock()
         self._stop_ch = Chan()  # closed by disconnect: ends the refresh loop
         self._refresh_delayer = Delayer(opts.refresh_min_interval, opts.refresh_max_interval)
@@ -214,7 +225,7 @@ class Engine:
         self._images: list[Image] = []
         self._networks: dict[str, dict[str, Any]] = {}
         self._volumes: dict[str, dict[str, Any]] = {}
-        # Go: a no-op client until ConnectWithClient.  Python: None.
+        # Go: a no-op client until ConnectWithClient. Python: None.
         self._api_client: Any = None
         self._event_handler: EventHandler | None = None
         self._state = STATE_PENDING
@@ -229,10 +240,10 @@ class Engine:
     # -- connecting --------------------------------------------------------------
 
     def connect(self, tls_config: Any = None) -> None:
-        """Connect to the engine at ``addr`` and gather its specs and state.  Go: (*Engine).Connect
+        """Connect to the engine at ``addr`` and gather its specs and state. Go: (*Engine).Connect
 
         ``addr`` is ``host:port`` (TCP, as in Go), ``tcp://host:port`` or
-        ``unix:///path`` (the lab's engines).  Fails within
+        ``unix:///path`` (the lab's engines). Fails within
         ``request_timeout`` when the engine does not answer, with
         :class:`~swarmnotes.swarm.errors.EngineConnectionError` (a
         ClusterError) whose text is one sentence naming the engine.
@@ -278,15 +289,15 @@ class Engine:
         return self.addr if "://" in self.addr else "tcp://" + self.addr
 
     def connect_with_client(self, api_client: Any) -> None:
-        """Use ``api_client`` (a ``docker.APIClient``) for this engine.  Go: ConnectWithClient
+        """Use ``api_client`` (a ``docker.APIClient``) for this engine. Go: ConnectWithClient
 
         In order: create the events monitor; update the specs (an error is
         raised); start monitoring events; refresh containers (full) and images
         (errors raised); refresh volumes and networks (errors ignored, as
-        for old daemons); emit ``engine_connect``.  The state stays Pending.
+        for old daemons); emit ``engine_connect``. The state stays Pending.
         """
         self._api_client = api_client
-        # Go: NewEventsMonitor(e.apiClient, e.handler).  Python: also tell it
+        # Go: NewEventsMonitor(e.apiClient, e.handler). Python: also tell it
         # how to resynchronise when a resumed stream may have missed events.
         self._events_monitor = EventsMonitor(api_client, self._handler, on_resync=self._resync)
 
@@ -308,7 +319,7 @@ class Engine:
         self._emit_event("engine_connect")
 
     def disconnect(self) -> None:
-        """Stop all monitoring; the engine cannot be used again.  Go: (*Engine).Disconnect"""
+        """Stop all monitoring; the engine cannot be used again. Go: (*Engine).Disconnect"""
         with self._lock:
             if self._state == STATE_DISCONNECTED:
                 return
@@ -331,7 +342,7 @@ class Engine:
     def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Call the Docker API and report the outcome to :meth:`check_connection_err`.
 
-        # Go: every call is followed by e.CheckConnectionErr(err).
+        Go: every call is followed by e.CheckConnectionErr(err).
         """
         try:
             result = fn(*args, **kwargs)
@@ -355,7 +366,7 @@ class Engine:
         """0..100: 0 unless healthy; 100 after a success, less after recent failures.
 
         ``100 - failure_count * 100 / failure_retry`` (integers): 100, 67, 34
-        for the default 3 retries.  Go: (*Engine).HealthIndicator
+        for the default 3 retries. Go: (*Engine).HealthIndicator
         """
         with self._lock:
             if self._state != STATE_HEALTHY or self._failure_count >= self._opts.failure_retry:
@@ -367,7 +378,7 @@ class Engine:
             self._state = state
 
     def time_to_validate(self) -> bool:
-        """Whether a pending engine is due for another validation.  Go: TimeToValidate
+        """Whether a pending engine is due for another validation. Go: TimeToValidate
 
         After ``2**failure_count + 30`` seconds since the last update, or 4 hours.
         """
@@ -383,7 +394,7 @@ class Engine:
             )
 
     def validation_complete(self) -> None:
-        """Pending to Healthy, failures reset, refresh loop started.  Go: ValidationComplete"""
+        """Pending to Healthy, failures reset, refresh loop started. Go: ValidationComplete"""
         with self._lock:
             if self._state != STATE_PENDING:
                 return
@@ -397,12 +408,12 @@ class Engine:
             self._updated_at = time.monotonic()
 
     def err_msg(self) -> str:
-        """The last connection error's text ("" after a success).  Go: ErrMsg"""
+        """The last connection error's text ("" after a success). Go: ErrMsg"""
         with self._lock:
             return self._last_error
 
     def status(self) -> str:
-        """``"Pending"``, ``"Unhealthy"``, ``"Healthy"`` or ``"Disconnected"``.  Go: Status"""
+        """``"Pending"``, ``"Unhealthy"``, ``"Healthy"`` or ``"Disconnected"``. Go: Status"""
         with self._lock:
             return _STATE_TEXT[self._state]
 
@@ -411,15 +422,12 @@ class Engine:
         with self._lock:
             self._failure_count += 1
             turned = (
-                self._state == STATE_HEALTHY
-                and self._failure_count >= self._opts.failure_retry
+                self._state == STATE_HEALTHY and self._failure_count >= self._opts.failure_retry
             )
             if turned:
                 self._state = STATE_UNHEALTHY
         if turned:
-            log.error(
-                "Flagging engine as unhealthy. Connect failed %d times", self._failure_count
-            )
+            log.error("Flagging engine as unhealthy. Connect failed %d times", self._failure_count)
             self._emit_event("engine_disconnect")
 
     def _get_failure_count(self) -> int:
@@ -431,7 +439,7 @@ class Engine:
             self._failure_count = 0
 
     def check_connection_err(self, err: BaseException | None) -> None:
-        """Adjust the health from an API call's outcome.  Go: CheckConnectionErr
+        """Adjust the health from an API call's outcome. Go: CheckConnectionErr
 
         * ``None``: clear the error; an unhealthy engine becomes healthy
           (event ``engine_reconnect``); reset the failure count;
@@ -462,9 +470,9 @@ class Engine:
     def _update_client_version_from_server(self, server_version: str) -> None:
         """Go pins engine-api's version from the engine's.
 
-        # Go: e.apiClient.UpdateClientVersion("1.20".."1.24").  Python:
-        # docker-py has already negotiated the engine's own API version, which
-        # we keep; the version Go would pin is recorded in ``api_version``.
+        Go: e.apiClient.UpdateClientVersion("1.20".."1.24"). Python:
+        docker-py has already negotiated the engine's own API version, which
+        we keep; the version Go would pin is recorded in ``api_version``.
         """
         for below, api in (("1.9", "1.20"), ("1.10", "1.21"), ("1.11", "1.22"), ("1.12", "1.23")):
             if _version_less_than(server_version, below):
@@ -473,7 +481,7 @@ class Engine:
         self.api_version = "1.24"
 
     def _update_specs(self) -> None:
-        """Gather the engine's ID, name, CPUs, memory and labels.  Go: (*Engine).updateSpecs"""
+        """Gather the engine's ID, name, CPUs, memory and labels. Go: (*Engine).updateSpecs"""
         api = self._api()
         info: dict[str, Any] = self._call(api.info)
 
@@ -526,7 +534,10 @@ class Engine:
             if self.delta_duration:
                 log.warning(
                     "Engine (ID: %s, Addr: %s) has unsynchronized systime with swarm, "
-                    "please synchronize it.", self.id, self.addr)
+                    "please synchronize it.",
+                    self.id,
+                    self.addr,
+                )
 
             self.name = info.get("Name", "")
             self.cpus = int(info.get("NCPU", 0))
@@ -550,8 +561,13 @@ class Engine:
                     )
                 # "node" in a constraint always means the node's name or ID.
                 if key == "node":
-                    log.warning("Engine (ID: %s, Addr: %s) contains a label (%s) with key of "
-                                '"node" which cannot be used in Swarm.', self.id, self.addr, label)
+                    log.warning(
+                        "Engine (ID: %s, Addr: %s) contains a label (%s) with key of "
+                        '"node" which cannot be used in Swarm.',
+                        self.id,
+                        self.addr,
+                        label,
+                    )
                     continue
                 if key not in labels:
                     labels[key] = value
@@ -565,7 +581,7 @@ class Engine:
 
         An error whose text contains ``EOF`` (the stream ended) restarts it at
         once; any other error first waits ``refresh_delayer.wait(failure_count)``,
-        the back-off.  A ``None`` (the monitor was stopped) ends the loop.
+        the back-off. A ``None`` (the monitor was stopped) ends the loop.
 
         Go: (*Engine).StartMonitorEvents
         """
@@ -577,7 +593,7 @@ class Engine:
             generation = self._monitor_generation
         ec = Chan()
         # Go (v1.2.5): eventsMonitor.Start(ec) first, then `go func() { <-ec }`:
-        # an error sent inside Start blocks forever.  Python: the receiver
+        # an error sent inside Start blocks forever. Python: the receiver
         # first, as v1.2.6 does.
         go(self._watch_events_monitor, ec, generation)
         monitor.start(ec)
@@ -603,7 +619,7 @@ class Engine:
         self.start_monitor_events()
 
     def _emit_event(self, event: str) -> None:
-        """Hand swarm's own event ``event`` to the handler, if any.  Go: emitEvent"""
+        """Hand swarm's own event ``event`` to the handler, if any. Go: emitEvent"""
         handler = self._event_handler
         if handler is None:
             return
@@ -623,7 +639,7 @@ class Engine:
             log.error("%s", exc)
 
     def _handler(self, msg: dict[str, Any]) -> None:
-        """Refresh what an event names, then pass it on.  Go: (*Engine).handler
+        """Refresh what an event names, then pass it on. Go: (*Engine).handler
 
         Raises what the registered handler raises (which stops the monitor).
         """
@@ -652,8 +668,16 @@ class Engine:
                 if status in ("pull", "untag", "delete", "commit"):
                     self.refresh_images()
                 else:
-                    full = status in ("die", "kill", "oom", "pause", "start", "stop", "unpause",
-                                      "rename")
+                    full = status in (
+                        "die",
+                        "kill",
+                        "oom",
+                        "pause",
+                        "start",
+                        "stop",
+                        "unpause",
+                        "rename",
+                    )
                     self._refresh_container(container_id, full)
                     self.refresh_volumes()
                     self.refresh_networks()
@@ -669,12 +693,16 @@ class Engine:
     def _resync(self) -> None:
         """Full refresh after a resumed event stream may have missed events.
 
-        # Python only: v1.2.5 never resumes a stream; its refresh loop
-        # eventually re-lists everything.  Here the monitor calls this before
-        # delivering anything more (for instance after dockerd restarted).
+        Python only: v1.2.5 never resumes a stream; its refresh loop
+        eventually re-lists everything. Here the monitor calls this before
+        delivering anything more (for instance after dockerd restarted).
         """
-        for refresh in (lambda: self.refresh_containers(True), self.refresh_images,
-                        self.refresh_volumes, self.refresh_networks):
+        for refresh in (
+            lambda: self.refresh_containers(True),
+            self.refresh_images,
+            self.refresh_volumes,
+            self.refresh_networks,
+        ):
             try:
                 refresh()
             except Exception as exc:
@@ -683,7 +711,7 @@ class Engine:
     def register_event_handler(self, h: EventHandler) -> None:
         """Set the handler swarm's and the engine's events go to (only one).
 
-        Raises ``ClusterError("event handler already set")``.  Go: RegisterEventHandler
+        Raises ``ClusterError("event handler already set")``. Go: RegisterEventHandler
         """
         if self._event_handler is not None:
             raise ClusterError("event handler already set")
@@ -692,7 +720,7 @@ class Engine:
     # -- refreshing ------------------------------------------------------------------
 
     def refresh_images(self) -> None:
-        """Re-list all images.  Go: RefreshImages"""
+        """Re-list all images. Go: RefreshImages"""
         images = self._call(self._api().images, all=True)
         fresh = [
             Image(
@@ -719,13 +747,13 @@ class Engine:
             self._networks[network["Id"]] = network
 
     def refresh_networks(self) -> None:
-        """Re-list all networks.  Go: RefreshNetworks"""
+        """Re-list all networks. Go: RefreshNetworks"""
         networks = self._call(self._api().networks)
         with self._lock:
             self._networks = {n["Id"]: n for n in networks}
 
     def refresh_volumes(self) -> None:
-        """Re-list all volumes.  Go: RefreshVolumes"""
+        """Re-list all volumes. Go: RefreshVolumes"""
         response = self._call(self._api().volumes)
         with self._lock:
             self._volumes = {v["Name"]: v for v in (response.get("Volumes") or [])}
@@ -760,7 +788,7 @@ class Engine:
             self._containers = merged
 
     def _refresh_container(self, id: str, full: bool) -> Container | None:
-        """Refresh one container; drop it if the engine no longer has it.  Go: refreshContainer"""
+        """Refresh one container; drop it if the engine no longer has it. Go: refreshContainer"""
         containers = self._call(self._api().containers, all=True, filters={"id": id})
         if len(containers) > 1:
             # One expected; more (an ID prefix?) triggers a full refresh.
@@ -778,7 +806,7 @@ class Engine:
     def _update_container(
         self, c: dict[str, Any], containers: dict[str, Container], full: bool
     ) -> dict[str, Container]:
-        """Merge one list entry into ``containers``, inspecting when needed.  Go: updateContainer"""
+        """Merge one list entry into ``containers``, inspecting when needed. Go: updateContainer"""
         with self._lock:
             current = self._containers.get(c["Id"])
         if current is not None:
@@ -810,7 +838,8 @@ class Engine:
             if state and self.delta_duration:
                 state["StartedAt"] = _shift_rfc3339(state.get("StartedAt", ""), self.delta_duration)
                 state["FinishedAt"] = _shift_rfc3339(
-                    state.get("FinishedAt", ""), self.delta_duration)
+                    state.get("FinishedAt", ""), self.delta_duration
+                )
             container.config = config
             container.info = info
 
@@ -823,7 +852,7 @@ class Engine:
         return containers
 
     def _refresh_loop(self) -> None:
-        """Refresh everything periodically, backing off while failing.  Go: refreshLoop"""
+        """Refresh everything periodically, backing off while failing. Go: refreshLoop"""
         max_backoff_factor = 1000
         # Engines can hot-plug CPUs or change labels without an event.
         spec_update_interval = 5 * 60.0
@@ -832,9 +861,7 @@ class Engine:
         while True:
             backoff_factor = self._get_failure_count() - self._opts.failure_retry
             backoff_factor = max(0, min(backoff_factor, max_backoff_factor))
-            i, _, _ = select(
-                Recv(self._refresh_delayer.wait(backoff_factor)), Recv(self._stop_ch)
-            )
+            i, _, _ = select(Recv(self._refresh_delayer.wait(backoff_factor)), Recv(self._stop_ch))
             if i == 1:
                 return
 
@@ -866,7 +893,7 @@ class Engine:
     # -- the engine's state, read by the cluster and the scheduler ---------------------
 
     def containers(self) -> Containers:
-        """All containers of this engine (stopped ones too).  Go: (*Engine).Containers"""
+        """All containers of this engine (stopped ones too). Go: (*Engine).Containers"""
         with self._lock:
             return Containers(self._containers.values())
 
@@ -876,7 +903,7 @@ class Engine:
             return list(self._images)
 
     def image(self, id_or_name: str) -> Image | None:
-        """The first image matching ``id_or_name`` (tag must match).  Go: (*Engine).Image"""
+        """The first image matching ``id_or_name`` (tag must match). Go: (*Engine).Image"""
         with self._lock:
             for image in self._images:
                 if image.match(id_or_name, True):
@@ -894,7 +921,7 @@ class Engine:
             return list(self._volumes.values())
 
     def used_memory(self) -> int:
-        """Memory reserved by all containers, stopped ones too.  Go: UsedMemory"""
+        """Memory reserved by all containers, stopped ones too. Go: UsedMemory"""
         with self._lock:
             return sum(
                 (c.config.host_config.get("Memory") or 0) if c.config is not None else 0
@@ -902,7 +929,7 @@ class Engine:
             )
 
     def used_cpus(self) -> int:
-        """CPUs reserved by all containers, stopped ones too.  Go: UsedCpus"""
+        """CPUs reserved by all containers, stopped ones too. Go: UsedCpus"""
         with self._lock:
             return sum(
                 (c.config.host_config.get("CpuShares") or 0) if c.config is not None else 0
@@ -910,11 +937,11 @@ class Engine:
             )
 
     def total_memory(self) -> int:
-        """``memory + memory * overcommit / 100`` (integers).  Go: TotalMemory"""
+        """``memory + memory * overcommit / 100`` (integers). Go: TotalMemory"""
         return self.memory + _go_quo(self.memory * self._overcommit_ratio, 100)
 
     def total_cpus(self) -> int:
-        """``cpus + cpus * overcommit / 100`` (integers).  Go: TotalCpus"""
+        """``cpus + cpus * overcommit / 100`` (integers). Go: TotalCpus"""
         return self.cpus + _go_quo(self.cpus * self._overcommit_ratio, 100)
 
     # -- changing the engine -----------------------------------------------------------
@@ -926,11 +953,11 @@ class Engine:
         pull_image: bool = True,
         auth_config: dict[str, Any] | None = None,
     ) -> Container:
-        """Create a container from swarm's config.  Go: (*Engine).CreateContainer
+        """Create a container from swarm's config. Go: (*Engine).CreateContainer
 
         A copy of ``config`` goes to dockerd with ``CpuShares`` converted from
-        CPUs to cgroup shares.  On "image not found" the image is pulled (if
-        ``pull_image``) and the create retried.  The new container is
+        CPUs to cgroup shares. On "image not found" the image is pulled (if
+        ``pull_image``) and the create retried. The new container is
         refreshed (inspected) at once and returned.
         """
         # Convert swarm's config into what Docker understands, on a copy.
@@ -959,7 +986,7 @@ class Engine:
         return container
 
     def pull(self, image: str, auth_config: dict[str, Any] | None = None) -> None:
-        """Pull ``image`` and refresh the images.  Go: (*Engine).Pull"""
+        """Pull ``image`` and refresh the images. Go: (*Engine).Pull"""
         last: dict[str, Any] = {}
         # Wait until the download is finished; the last message tells how it ended.
         for message in self._call(
@@ -973,13 +1000,13 @@ class Engine:
     def remove_container(
         self, container: Container, force: bool = False, volumes: bool = False
     ) -> None:
-        """Remove a container from the engine and from our state.  Go: RemoveContainer"""
+        """Remove a container from the engine and from our state. Go: RemoveContainer"""
         self._call(self._api().remove_container, container.id, v=volumes, force=force)
         with self._lock:
             self._containers.pop(container.id, None)
 
     def start_container(self, id: str) -> None:
-        """Start a container, then inspect it again.  Go: StartContainer"""
+        """Start a container, then inspect it again. Go: StartContainer"""
         self._call(self._api().start, id)
         self._refresh_container(id, True)
 

@@ -1,7 +1,7 @@
 """Port of docker/swarm v1.2.5 cluster/event_monitor.go: ``EventsMonitor``.
 
 The monitor reads an engine's ``GET /events`` stream and hands every message
-to a handler, reporting how it ended on an error channel.  Its shape is Go's:
+to a handler, reporting how it ended on an error channel. Its shape is Go's:
 
 * ``start(ec)`` opens the stream and starts two goroutines: a **decoder**
   that turns the body into messages, and a **consumer** that hands each
@@ -15,13 +15,13 @@ what was measured on dockerd 20.10 (``reference/docker-events.md``):
 
 1. **The stream is never held up by the handler.**  Go's decoder hands each
    message over an unbuffered channel, so while the handler works (Swarm's
-   inspects a container per event) nobody reads the socket.  dockerd then
+   inspects a container per event) nobody reads the socket. dockerd then
    buffers 1,024 events for that subscriber, waits 100 ms per further event
-   and drops it.  Here the decoder appends to an unbounded backlog that the
+   and drops it. Here the decoder appends to an unbounded backlog that the
    consumer drains, so the socket is always read.
 2. **Every end it did not ask for is an error.**  docker-py ends the
    iterator silently whether we closed the stream, ``until`` was reached,
-   or the daemon stopped or crashed.  The monitor remembers whether it
+   or the daemon stopped or crashed. The monitor remembers whether it
    closed the stream itself; any other end is reported as ``EOF`` (after the
    events already received are delivered), so the engine reconnects.
 3. **It resumes where it stopped.**  It remembers the ``timeNano`` of the
@@ -30,15 +30,15 @@ what was measured on dockerd 20.10 (``reference/docker-events.md``):
    ``since`` is inclusive, so the daemon sends the last delivered event again;
    it is dropped.
 4. **It knows when resuming cannot be trusted** and then calls
-   ``on_resync`` (the engine does a full refresh).  Before reopening, it asks
+   ``on_resync`` (the engine does a full refresh). Before reopening, it asks
    for the boundary alone (``since=until=<last timeNano>``, a replay that
-   ends at once).  If the daemon still has that event, its 256-event replay
-   ring reaches back far enough and the resumed stream misses nothing.  If
+   ends at once). If the daemon still has that event, its 256-event replay
+   ring reaches back far enough and the resumed stream misses nothing. If
    not, dockerd restarted (the ring does not survive a restart) or more than
    256 events went by, and events may be lost.
 5. **A silent connection is noticed.**  docker-py reads the stream with no
    timeout (a quiet engine may send nothing for hours), so a connection to an
-   engine that went away without closing it would be read forever.  Before
+   engine that went away without closing it would be read forever. Before
    each run the monitor pings the engine (bounded by the client's timeout),
    and while a run's stream has been silent for ``liveness`` seconds
    (:data:`LIVENESS_INTERVAL`) it pings again; an engine that does not
@@ -79,7 +79,7 @@ __all__ = [
 ]
 
 # Seconds a stream may stay silent before the monitor asks whether the engine
-# is still there (a ping, bounded by the client's own timeout).  A quiet
+# is still there (a ping, bounded by the client's own timeout). A quiet
 # engine costs one ping per interval; a vanished one is noticed within
 # LIVENESS_INTERVAL plus the ping's timeout.
 LIVENESS_INTERVAL = 30.0
@@ -102,10 +102,10 @@ def format_since(time_nano: int) -> str:
 class _Backlog:
     """The unbounded queue between the decoder and the consumer.
 
-    # Go: resultChan := make(chan decodingResult), unbuffered: the decoder
-    # waits for the handler.  Python: put() never waits; the consumer takes
-    # everything queued at once (one wake-up per batch, not per event, which
-    # matters when every hand-off between threads costs a GIL switch).
+    Go: resultChan := make(chan decodingResult), unbuffered: the decoder
+    waits for the handler. Python: put() never waits; the consumer takes
+    everything queued at once (one wake-up per batch, not per event, which
+    matters when every hand-off between threads costs a GIL switch).
     """
 
     __slots__ = ("_cond", "_items", "_end", "_ended", "_woken")
@@ -140,7 +140,7 @@ class _Backlog:
         """Wait for messages or the end; return (messages, ended, end error).
 
         Also returns (with no messages) when :meth:`wake` was called, so the
-        consumer can see that it was stopped.  No timeout is needed: the
+        consumer can see that it was stopped. No timeout is needed: the
         decoder always finishes (its stream ends or is closed by stop).
         """
         with self._cond:
@@ -211,12 +211,12 @@ class _Run:
 def _chunks(stream: Any) -> Iterator[bytes]:
     """The body of a docker-py events stream (``decode=False``), chunk by chunk.
 
-    # Python: docker-py reads each HTTP chunk with two calls of urllib3's
-    # read(); urllib3's own read_chunked() is about 1.6 times faster on a
-    # replay (measured, benchmarks/bench_events.py).  Like docker-py's
-    # CancellableStream, a connection that breaks (closed by stop(), or by a
-    # dying daemon) simply ends the iteration; the monitor decides what that
-    # end means.
+    Python: docker-py reads each HTTP chunk with two calls of urllib3's
+    read(); urllib3's own read_chunked() is about 1.6 times faster on a
+    replay (measured, benchmarks/bench_events.py). Like docker-py's
+    CancellableStream, a connection that breaks (closed by stop(), or by a
+    dying daemon) simply ends the iteration; the monitor decides what that
+    end means.
     """
     response = getattr(stream, "_response", None)
     raw = getattr(response, "raw", None)
@@ -230,12 +230,12 @@ def _chunks(stream: Any) -> Iterator[bytes]:
 
 
 class EventsMonitor:
-    """Monitor an engine's events: start/stop with an error channel.  Go: cluster.EventsMonitor
+    """Monitor an engine's events: start/stop with an error channel. Go: cluster.EventsMonitor
 
     ``cli`` is a ``docker.APIClient`` (anything with its ``events(since=,
-    until=, filters=, decode=False)``).  ``handler(msg)`` gets each message,
+    until=, filters=, decode=False)``). ``handler(msg)`` gets each message,
     the Engine API event JSON as a dict; it raises to stop the monitor (the
-    exception is sent on ``ec``).  Messages are delivered in the daemon's
+    exception is sent on ``ec``). Messages are delivered in the daemon's
     order, one at a time, each exactly once across :meth:`stop`/:meth:`start`
     and reconnects, as long as the daemon can still replay them.
 
@@ -248,8 +248,8 @@ class EventsMonitor:
     engine is pinged (None: never; the ping before each run stays).
 
     ``start`` on a running monitor stops the current run first, so two
-    streams never feed one handler.  ``stop`` is idempotent and a no-op
-    before the first ``start``.  Safe to start/stop from any goroutine.
+    streams never feed one handler. ``stop`` is idempotent and a no-op
+    before the first ``start``. Safe to start/stop from any goroutine.
     """
 
     def __init__(
@@ -295,9 +295,13 @@ class EventsMonitor:
         with self._lock:
             c = self._counts
             return MonitorStatistics(
-                runs=self._runs, received=c.received, delivered=c.delivered,
-                duplicates_dropped=c.duplicates_dropped, resyncs=c.resyncs,
-                max_read_ahead=c.max_read_ahead, silent_ends=c.silent_ends,
+                runs=self._runs,
+                received=c.received,
+                delivered=c.delivered,
+                duplicates_dropped=c.duplicates_dropped,
+                resyncs=c.resyncs,
+                max_read_ahead=c.max_read_ahead,
+                silent_ends=c.silent_ends,
                 history=tuple(self._history),
             )
 
@@ -342,7 +346,7 @@ class EventsMonitor:
     # -- Go's API ------------------------------------------------------------------
 
     def start(self, ec: Chan) -> None:
-        """Open the stream and start the decoder and the consumer.  Go: (*EventsMonitor).Start
+        """Open the stream and start the decoder and the consumer. Go: (*EventsMonitor).Start
 
         Exactly one value is sent on ``ec`` per call: ``None`` after
         :meth:`stop` (or once ``until`` is reached), else the error that
@@ -366,7 +370,7 @@ class EventsMonitor:
         self._note(run, f"start since={since}")
 
         try:
-            # Python only: is the engine there at all?  docker-py opens the
+            # Python only: is the engine there at all? docker-py opens the
             # stream with no timeout, so ask first with a bounded call.
             self._ping()
             if boundary is not None:
@@ -383,7 +387,7 @@ class EventsMonitor:
             self._note(run, f"open failed: {err}")
             # Go: `ec <- err` right here, on an unbuffered channel whose
             # receiver StartMonitorEvents only starts after Start returns: a
-            # deadlock (fixed in v1.2.6).  Python: sent from a goroutine, so
+            # deadlock (fixed in v1.2.6). Python: sent from a goroutine, so
             # start() never blocks, whoever receives.
             go(ec.send, err)
             return
@@ -410,12 +414,14 @@ class EventsMonitor:
         if answered is False:  # docker-py: the body was not "OK"
             raise dockerapi.EngineError(
                 f"the Docker engine at {url} answered with something that is not the Docker API",
-                url, "not-docker")
+                url,
+                "not-docker",
+            )
 
     def _watch(self, run: _Run, interval: float) -> None:
         """While the stream is silent, ping the engine every ``interval``; cut a dead stream.
 
-        Ends with the run (the decoder closes ``decoded``).  An engine that
+        Ends with the run (the decoder closes ``decoded``). An engine that
         does not answer the ping ends the run with the ping's sentence.
         """
         seen = -1
@@ -436,11 +442,11 @@ class EventsMonitor:
                 return
 
     def stop(self) -> None:
-        """End the current run; its consumer sends ``None`` on ``ec``.  Go: (*EventsMonitor).Stop
+        """End the current run; its consumer sends ``None`` on ``ec``. Go: (*EventsMonitor).Stop
 
-        # Go: closes stopChan; a second Stop panics (close of closed channel).
-        # Python: idempotent.  Go leaves the decoder blocked on its next send
-        # (a leaked goroutine); here closing the stream ends it.
+        Go: closes stopChan; a second Stop panics (close of closed channel).
+        Python: idempotent. Go leaves the decoder blocked on its next send
+        (a leaked goroutine); here closing the stream ends it.
         """
         with self._lock:
             run = self._run
@@ -461,9 +467,9 @@ class EventsMonitor:
     def _decode(self, run: _Run) -> None:
         """Read the body, split it into JSON lines, queue the messages; never wait.
 
-        # Go: json.NewDecoder(body).Decode in a loop.  Python: the raw HTTP
-        # chunks, split on the newline dockerd writes after every object
-        # (cheaper than docker-py's own json_stream decoding).
+        Go: json.NewDecoder(body).Decode in a loop. Python: the raw HTTP
+        chunks, split on the newline dockerd writes after every object
+        (cheaper than docker-py's own json_stream decoding).
         """
         end: BaseException | None = None
         pending = b""
@@ -510,7 +516,7 @@ class EventsMonitor:
     def _consume_run(self, run: _Run) -> BaseException | None:
         if run.resync and not run.stopped:
             # The daemon no longer has the boundary event: a restart emptied
-            # its replay ring, or it went past it.  Events may be lost.
+            # its replay ring, or it went past it. Events may be lost.
             with self._deliver:
                 self._resync()
         while True:

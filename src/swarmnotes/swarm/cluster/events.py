@@ -35,7 +35,8 @@ log.addHandler(logging.NullHandler())
 
 @dataclass(eq=False)
 class Event:
-    """An engine event and its engine.  Go: cluster.Event"""
+    """An engine event and its engine. Go: cluster.Event"""
+
     # Go: Event embeds events.Message, so ``e.Type`` works directly.
     # Python: the message stays the wire JSON dict, ``event.message``; the
     # properties below read the fields a handler usually needs.
@@ -84,9 +85,9 @@ def call_handler(handler: EventHandler, event: Event) -> None:
 
 
 class EventHandlers:
-    """A set of event handlers.  Go: cluster.EventHandlers
+    """A set of event handlers. Go: cluster.EventHandlers
 
-    Safe for concurrent use.  # Go: a map, so handlers run in random order.
+    Safe for concurrent use. Go: a map, so handlers run in random order.
     Python: a dict, so they run in registration order.
     """
 
@@ -95,7 +96,7 @@ class EventHandlers:
         self._event_handlers: dict[int, EventHandler] = {}
 
     def handle(self, e: Event) -> None:
-        """Give ``e`` to every handler; log (do not raise) their errors.  Go: Handle"""
+        """Give ``e`` to every handler; log (do not raise) their errors. Go: Handle"""
         with self._lock:
             handlers = list(self._event_handlers.values())
         for h in handlers:
@@ -115,7 +116,7 @@ class EventHandlers:
             self._event_handlers[id(h)] = h
 
     def unregister_event_handler(self, h: EventHandler) -> None:
-        """Remove ``h`` (no error if absent).  Go: UnregisterEventHandler"""
+        """Remove ``h`` (no error if absent). Go: UnregisterEventHandler"""
         with self._lock:
             self._event_handlers.pop(id(h), None)
 

@@ -2,7 +2,7 @@
 
 Only what the scheduler needs is ported: :class:`Image` with ``match`` and
 :func:`parse_repository_tag` (the affinity filter matches ``image==redis``
-against the repository part of every tag).  Go's ``Images.Filter`` serves the
+against the repository part of every tag). Go's ``Images.Filter`` serves the
 ``GET /images/json`` API of the swarm manager and is left out.
 """
 
@@ -22,7 +22,7 @@ __all__ = ["Image", "parse_repository_tag"]
 def parse_repository_tag(repos: str) -> tuple[str, str]:
     """Split an image reference into its repository and its tag or digest.
 
-    A digest reference splits at ``@``.  Otherwise the reference splits at
+    A digest reference splits at ``@``. Otherwise the reference splits at
     its **last** ``:``, unless the text after it contains a ``/``: then that
     colon belonged to a registry port and there is no tag.
 
@@ -54,7 +54,8 @@ class Image:
     ``eq=False``: two images are the same only if they are the same object,
     like Go's ``*Image`` pointers.
     """
-    # Go: Image embeds engine-api's types.Image.  Python: the fields the
+
+    # Go: Image embeds engine-api's types.Image. Python: the fields the
     # scheduler reads are attributes; the whole list entry is in ``summary``.
 
     id: str = ""
@@ -68,7 +69,7 @@ class Image:
 
         Tried in order: the full ID, an ID prefix of more than two characters
         (with or without the ``sha256:`` part), then each repo tag and each
-        repo digest.  With ``match_tag`` false any tag of the right repository
+        repo digest. With ``match_tag`` false any tag of the right repository
         matches; otherwise the tag must be equal, or absent from the query.
 
         Go: (*Image).Match

@@ -3,7 +3,7 @@
 A :class:`Node` is a **snapshot**: the cluster builds one per engine for every
 scheduling decision (``Cluster.listNodes`` calls :func:`new_node`), adds the
 containers that are still being created, and lets the filters and strategies
-read it.  Nothing here talks to an engine.
+read it. Nothing here talks to an engine.
 
 Resource accounting, in the units swarm uses (memory in bytes, CPUs as a
 count, not cgroup shares):
@@ -34,8 +34,8 @@ class Node:
     """The scheduler's node: identity, labels, containers, images and resources.
 
     Every attribute is a plain, writable attribute (Go: exported struct
-    fields).  ``health_indicator`` is 0..100 and 0, the default, means
-    unhealthy.  Nodes compare by identity, like Go's ``*Node``.
+    fields). ``health_indicator`` is 0..100 and 0, the default, means
+    unhealthy. Nodes compare by identity, like Go's ``*Node``.
 
     ``labels`` is kept as the very dict passed in (Go's ``NewNode`` shares the
     engine's label map too); ``containers`` becomes a new :class:`Containers`
@@ -71,11 +71,11 @@ class Node:
         self.health_indicator = health_indicator
 
     def is_healthy(self) -> bool:
-        """True when ``health_indicator > 0``.  Go: (*Node).IsHealthy"""
+        """True when ``health_indicator > 0``. Go: (*Node).IsHealthy"""
         return self.health_indicator > 0
 
     def container(self, id_or_name: str) -> Container | None:
-        """The container named by ID, swarm ID, name or prefix.  Go: (*Node).Container
+        """The container named by ID, swarm ID, name or prefix. Go: (*Node).Container
 
         Delegates to :meth:`Containers.get` and its five steps.
         """
@@ -87,7 +87,7 @@ class Node:
         Raises ``ValueError("not enough resources")`` when the container's own
         ``Memory`` or ``CpuShares`` exceeds the node's **total**; what is
         already used is not considered (two 2 GiB containers both fit on a
-        2 GiB node, leaving used at 4 GiB).  A container without a config is
+        2 GiB node, leaving used at 4 GiB). A container without a config is
         appended with no accounting.
 
         Go: (*Node).AddContainer
@@ -110,7 +110,7 @@ class Node:
 
 
 def new_node(engine: Engine) -> Node:
-    """Snapshot an engine for the scheduler.  Go: node.NewNode
+    """Snapshot an engine for the scheduler. Go: node.NewNode
 
     Shares the engine's label dict (as Go shares the map); the container and
     image lists are the engine's current ones.

@@ -5,7 +5,7 @@
 1. ``soft=True``: every filter, soft expressions (``==~``) **enforced**;
 2. if that fails for **any** reason (a filter, no node left, or the
    strategy's "no resources"), once more with ``soft=False``, soft
-   expressions ignored.  The second attempt's result or error is final.
+   expressions ignored. The second attempt's result or error is final.
 
 So a soft constraint is a preference: it wins when it can be met, and is
 dropped, not reported, when it cannot.
@@ -26,17 +26,17 @@ __all__ = ["ErrNoNodeAvailable", "Scheduler", "new"]
 
 
 class ErrNoNodeAvailable(SwarmError):
-    """The filters accepted no node.  Go: scheduler.errNoNodeAvailable"""
+    """The filters accepted no node. Go: scheduler.errNoNodeAvailable"""
 
     message = "No nodes available in the cluster"
 
 
 class Scheduler:
-    """A placement strategy and a list of filters.  Go: scheduler.Scheduler
+    """A placement strategy and a list of filters. Go: scheduler.Scheduler
 
-    # Go: Scheduler embeds sync.Mutex; the cluster holds it while it picks a
-    # node and registers the pending container.  Python: lock()/unlock() on
-    # a threading.Lock, and `with scheduler:` for the same thing.
+    Go: Scheduler embeds sync.Mutex; the cluster holds it while it picks a
+    node and registers the pending container. Python: lock()/unlock() on
+    a threading.Lock, and `with scheduler:` for the same thing.
     """
 
     def __init__(self, strategy: PlacementStrategy, filters: list[Filter]) -> None:
@@ -45,7 +45,7 @@ class Scheduler:
         self._filters = [*filters]
 
     def select_nodes_for_container(self, nodes: list[Node], config: ContainerConfig) -> list[Node]:
-        """The nodes that can run ``config``, best first.  Go: SelectNodesForContainer
+        """The nodes that can run ``config``, best first. Go: SelectNodesForContainer
 
         Soft expressions enforced first; on any failure, ignored on the second
         attempt, whose exception (if any) propagates.
@@ -64,11 +64,11 @@ class Scheduler:
         return self._strategy.rank_and_sort(config, accepted)
 
     def strategy(self) -> str:
-        """The strategy's name.  Go: Strategy"""
+        """The strategy's name. Go: Strategy"""
         return self._strategy.name()
 
     def filters(self) -> str:
-        """The filter names joined by ``", "``.  Go: Filters"""
+        """The filter names joined by ``", "``. Go: Filters"""
         return ", ".join(f.name() for f in self._filters)
 
     def lock(self) -> None:

@@ -3,7 +3,7 @@
 One module per Go file: ``filter.py`` (interface, registry, ``apply_filters``),
 ``expr.py`` (the expression language) and the six filters ``health.py``,
 ``port.py``, ``slots.py``, ``dependency.py``, ``affinity.py`` and
-``constraint.py``.  Each sentinel error lives in the module of its Go file;
+``constraint.py``. Each sentinel error lives in the module of its Go file;
 the base, ``FilterError``, is in ``swarmnotes.swarm.errors`` (``errors.py``
 keeps the old import path).
 

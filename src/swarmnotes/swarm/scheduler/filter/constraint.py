@@ -2,7 +2,7 @@
 
 Each constraint ``<key><op><value>`` is matched against the node label
 ``key`` (``""`` when the node does not have it), except for the key
-``node``, which matches the node's ID or name.  Constraints are ANDed; soft
+``node``, which matches the node's ID or name. Constraints are ANDed; soft
 ones (``==~``) are skipped when ``soft`` is False.
 """
 
@@ -17,7 +17,7 @@ __all__ = ["ConstraintFilter"]
 
 
 class ConstraintFilter:
-    """Only nodes whose labels satisfy every constraint.  Go: filter.ConstraintFilter"""
+    """Only nodes whose labels satisfy every constraint. Go: filter.ConstraintFilter"""
 
     def name(self) -> str:
         return "constraint"

@@ -15,7 +15,7 @@ __all__ = ["DependencyFilter"]
 
 
 class DependencyFilter:
-    """Only nodes holding every container the request depends on.  Go: filter.DependencyFilter"""
+    """Only nodes holding every container the request depends on. Go: filter.DependencyFilter"""
 
     def name(self) -> str:
         return "dependency"
@@ -60,11 +60,11 @@ class DependencyFilter:
         return dependencies
 
     def string(self, config: ContainerConfig) -> str:
-        """The dependencies joined by spaces.  Go: (*DependencyFilter).String"""
+        """The dependencies joined by spaces. Go: (*DependencyFilter).String"""
         return " ".join(self.get_filters(config))
 
     def _check(self, dependencies: list[str], node: Node) -> bool:
-        """Every dependency is a container of the node.  Go: check"""
+        """Every dependency is a container of the node. Go: check"""
         for dependency in dependencies:
             if node.container(dependency) is None:
                 return False

@@ -2,7 +2,7 @@
 
 An expression is ``<key><op><value>`` with ``op`` one of ``==`` and ``!=``.
 A value starting with ``~`` makes the expression *soft* (the scheduler's
-first pass enforces it, the second ignores it).  A value written between
+first pass enforces it, the second ignores it). A value written between
 slashes, ``/.../``, is a regular expression searched anywhere in the text;
 any other value looks like a glob but is a regular expression too: each ``*``
 becomes ``.*``, the whole is anchored as ``^...$``, and ``.``, ``[...]``,
@@ -11,7 +11,7 @@ becomes ``.*``, the whole is anchored as ``^...$``, and ``.``, ``[...]``,
 Corners worth knowing (all as in Go):
 
 * ``==`` is looked for first, then ``!=``; the entry splits at the first
-  occurrence.  A lone ``=`` or ``=!`` is not an operator.
+  occurrence. A lone ``=`` or ``=!`` is not an operator.
 * A key is a letter or ``_`` followed by at least one of
   ``[a-z0-9-_.]`` (case-insensitive): **one-character keys are invalid**.
 * The value allows one leading ``=``, ``!`` or ``/``, an optional ``~``,
@@ -21,8 +21,8 @@ Corners worth knowing (all as in Go):
 * ``!=`` means "none of the values match"; a regexp that does not compile
   counts as no match (so ``!=/[/`` accepts every node).
 """
-# Go: regexp is RE2.  Python: ``re`` with ``re.ASCII`` (Go's ``\\d``, ``\\w``,
-# ``\\s`` are ASCII-only).  Patterns that use syntax only one of the two
+# Go: regexp is RE2. Python: ``re`` with ``re.ASCII`` (Go's ``\\d``, ``\\w``,
+# ``\\s`` are ASCII-only). Patterns that use syntax only one of the two
 # accepts (Go's ``\\z``, a ``(?i)`` in the middle of a pattern) behave
 # differently; the values swarm's docs and tests use mean the same in both.
 
@@ -40,15 +40,15 @@ __all__ = ["EQ", "NOTEQ", "OPERATORS", "Expr", "parse_exprs"]
 log = logging.getLogger(__name__)
 
 EQ = 0
-"""The ``==`` operator (index into OPERATORS).  Go: filter.EQ"""
+"""The ``==`` operator (index into OPERATORS). Go: filter.EQ"""
 NOTEQ = 1
-"""The ``!=`` operator.  Go: filter.NOTEQ"""
+"""The ``!=`` operator. Go: filter.NOTEQ"""
 OPERATORS = ["==", "!="]
-"""Tried in this order.  Go: filter.OPERATORS"""
+"""Tried in this order. Go: filter.OPERATORS"""
 
-# Go validates with `^(?i)[a-z_][a-z0-9\-_.]+$`.  Under (?i) Go's case folding
+# Go validates with `^(?i)[a-z_][a-z0-9\-_.]+$`. Under (?i) Go's case folding
 # also lets in U+017F (long s, folds to s) and U+212A (Kelvin sign, folds to
-# k); they are spelled out here.  fullmatch stands for Go's ^...$: Python's `$`
+# k); they are spelled out here. fullmatch stands for Go's ^...$: Python's `$`
 # would also accept a trailing "\n".
 _KEY_RE = re.compile(r"[A-Za-z_\u017f\u212a][A-Za-z0-9\-_.\u017f\u212a]+")
 
@@ -59,14 +59,14 @@ _VALUE_RE = re.compile(r"[=!/]?(~)?[A-Za-z0-9:\-_\t\n\f\r \.\*/\(\)\?\+\[\]\\\^\
 
 @dataclass
 class Expr:
-    """One parsed expression.  Go: filter.expr (unexported there)."""
+    """One parsed expression. Go: filter.expr (unexported there)."""
 
     key: str = ""
     operator: int = EQ
     value: str = ""
     is_soft: bool = False
     # The compiled pattern's search, with the value it was compiled from (see
-    # _search).  Python only: not a constructor argument, not in repr or
+    # _search). Python only: not a constructor argument, not in repr or
     # comparisons.
     _compiled: tuple[str, Callable[[str], object] | None] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -76,7 +76,7 @@ class Expr:
         """The compiled pattern's ``search``, or None if it does not compile."""
         # Go (v1.2.5): regexp.MatchString(pattern, what) compiles the pattern
         # again for every value, which made the affinity filter cost ~350 ms at
-        # 1000 nodes of 20 containers.  Python: compiled once per expression
+        # 1000 nodes of 20 containers. Python: compiled once per expression
         # (kept, with the value it came from, in a field outside init, repr
         # and equality); parse_exprs makes new expressions on every filter
         # call, so that is once per pattern per call.
@@ -98,7 +98,7 @@ class Expr:
         """The regular expression this value stands for."""
         value = self.value
         if value[:1] == "/" and value[-1:] == "/":
-            # /regexp/, searched unanchored.  Go: a value of exactly "/" panics
+            # /regexp/, searched unanchored. Go: a value of exactly "/" panics
             # (slice [1:0]); Python: it is the empty regexp.
             return value[1:-1]
         # Glob: ub*t* -> ^ub.*t.*$ , nothing else escaped.

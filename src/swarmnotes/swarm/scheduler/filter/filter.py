@@ -28,13 +28,13 @@ __all__ = ["ErrNotSupported", "Filter", "new", "list", "apply_filters", "list_al
 
 
 class ErrNotSupported(FilterError):
-    """An unknown filter name was given to ``new``.  Go: filter.ErrNotSupported"""
+    """An unknown filter name was given to ``new``. Go: filter.ErrNotSupported"""
 
     message = "filter not supported"
 
 
 class Filter(Protocol):
-    """What every filter provides.  Go: filter.Filter"""
+    """What every filter provides. Go: filter.Filter"""
 
     def name(self) -> str:
         """The name ``--filter`` takes."""
@@ -66,9 +66,9 @@ _filters: builtins.list[Filter] = [
 
 
 def new(names: builtins.list[str]) -> builtins.list[Filter]:
-    """The registered filters named by ``names``, in that order.  Go: filter.New
+    """The registered filters named by ``names``, in that order. Go: filter.New
 
-    Raises :class:`ErrNotSupported` for an unknown name.  The instances are
+    Raises :class:`ErrNotSupported` for an unknown name. The instances are
     shared (filters keep no state).
     """
     selected: builtins.list[Filter] = []
@@ -83,7 +83,7 @@ def new(names: builtins.list[str]) -> builtins.list[Filter]:
 
 
 def list() -> builtins.list[str]:  # noqa: A001 - Go's filter.List
-    """The names of all filters, in registry order.  Go: filter.List"""
+    """The names of all filters, in registry order. Go: filter.List"""
     return [f.name() for f in _filters]
 
 
@@ -93,7 +93,7 @@ def apply_filters(
     nodes: builtins.list[Node],
     soft: bool,
 ) -> builtins.list[Node]:
-    """Run ``filters`` in order, each on the previous one's result.  Go: filter.ApplyFilters
+    """Run ``filters`` in order, each on the previous one's result. Go: filter.ApplyFilters
 
     On the first failure: the health filter's error is raised as it is
     (``No healthy node available in the cluster``); any other filter's error
@@ -119,7 +119,7 @@ def apply_filters(
 def list_all_filters(
     filters: builtins.list[Filter], config: ContainerConfig, last_filter: str
 ) -> str:
-    """Every condition of ``filters`` up to and including ``last_filter``.  Go: listAllFilters
+    """Every condition of ``filters`` up to and including ``last_filter``. Go: listAllFilters
 
     One ``"\\n[a b c]"`` line (Go's ``%v`` of a ``[]string``) per filter with
     a non-empty list; a filter whose ``get_filters`` raises is skipped.

@@ -10,16 +10,16 @@ __all__ = ["ErrNoHealthyNodeAvailable", "HealthFilter"]
 
 
 class ErrNoHealthyNodeAvailable(FilterError):
-    """No node is healthy.  Go: filter.ErrNoHealthyNodeAvailable"""
+    """No node is healthy. Go: filter.ErrNoHealthyNodeAvailable"""
 
     message = "No healthy node available in the cluster"
 
 
 class HealthFilter:
-    """Keeps the nodes whose ``is_healthy()`` holds.  Go: filter.HealthFilter
+    """Keeps the nodes whose ``is_healthy()`` holds. Go: filter.HealthFilter
 
     Fails with :class:`ErrNoHealthyNodeAvailable` when none is left (also for
-    an empty node list).  ``soft`` is ignored.
+    an empty node list). ``soft`` is ignored.
     """
 
     def name(self) -> str:

@@ -3,13 +3,13 @@
 * **Host network mode** (``HostConfig.NetworkMode == "host"``): for every key
   of the request's ``ExposedPorts`` (compared as written, ``"80/tcp"`` or
   ``"80"``), a node is dropped when one of its host-mode containers exposes
-  the same key.  Port bindings play no part.
+  the same key. Port bindings play no part.
 * **Any other mode**: for every binding of the request's
   ``HostConfig.PortBindings``, a node is dropped when one of its containers,
   running or stopped, has a binding with the same ``HostPort`` in its
   requested bindings (``Info.HostConfig.PortBindings``) or its actual ones
   (``Info.NetworkSettings.Ports``, which also shows ports chosen at random)
-  and the host IPs overlap.  Protocol and container port are not compared.
+  and the host IPs overlap. Protocol and container port are not compared.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ PortMap = dict[str, Any]  # {"80/tcp": [PortBinding, ...] or None}
 
 
 def _binds_all_interfaces(binding: PortBinding) -> bool:
-    """``""`` and ``"0.0.0.0"`` mean every interface.  Go: bindsAllInterfaces"""
+    """``""`` and ``"0.0.0.0"`` mean every interface. Go: bindsAllInterfaces"""
     return _all_interfaces(binding.get("HostIp", ""))
 
 
@@ -46,11 +46,11 @@ def _host_ports(c: Container) -> dict[str, list[str]]:
     """
     # Go: Info is a typed struct, decoded from JSON once when the engine
     # refreshes the container, so the filter's nested loops over its maps
-    # cost almost nothing.  Python: info is the raw JSON dict, and walking it
+    # cost almost nothing. Python: info is the raw JSON dict, and walking it
     # for every container on every scheduling call was most of the filter
-    # time at 1000 nodes.  So it is decoded once per info object and kept on
+    # time at 1000 nodes. So it is decoded once per info object and kept on
     # the container (its ``port_filter_cache``); an engine refresh assigns a
-    # new info dict, which is decoded again.  (Mutating a scheduled
+    # new info dict, which is decoded again. (Mutating a scheduled
     # container's info in place is not seen: replace it instead.)
     cached = c.port_filter_cache
     if cached is not None and cached[0] is c.info:
@@ -71,7 +71,7 @@ def _host_ports(c: Container) -> dict[str, list[str]]:
 
 
 class PortFilter:
-    """Only nodes where the requested host ports are free.  Go: filter.PortFilter"""
+    """Only nodes where the requested host ports are free. Go: filter.PortFilter"""
 
     def name(self) -> str:
         return "port"
@@ -107,7 +107,7 @@ class PortFilter:
         return nodes
 
     def _port_already_exposed(self, node: Node, requested_port: str) -> bool:
-        """A host-mode container on the node exposes the same port key.  Go: portAlreadyExposed"""
+        """A host-mode container on the node exposes the same port key. Go: portAlreadyExposed"""
         for c in node.containers:
             host_config = c.info.get("HostConfig")
             if host_config is not None and host_config.get("NetworkMode") == "host":
@@ -118,12 +118,12 @@ class PortFilter:
         return False
 
     def _port_already_in_use(self, node: Node, requested: PortBinding) -> bool:
-        """Some container on the node binds the requested host port.  Go: portAlreadyInUse
+        """Some container on the node binds the requested host port. Go: portAlreadyInUse
 
         Both of a container's maps count: ``HostConfig.PortBindings`` holds
         what was asked for (it survives a stop, when the actual ports are
         gone) and ``NetworkSettings.Ports`` what was given (it shows the host
-        port that ``-p 80`` picked at random).  :func:`_host_ports` reads both.
+        port that ``-p 80`` picked at random). :func:`_host_ports` reads both.
         """
         requested_port = requested.get("HostPort", "")
         for c in node.containers:
@@ -138,7 +138,7 @@ class PortFilter:
         """The same host port is bound on these IPs: do the interfaces overlap?
 
         They do when an IP equals the requested one, or when either side binds
-        every interface.  Go: (*PortFilter).compare
+        every interface. Go: (*PortFilter).compare
         """
         for host_ip in host_ips:
             if (

@@ -1,7 +1,7 @@
 """Port of docker/swarm v1.2.5 scheduler/filter/slots.go: the ``containerslots`` node label.
 
 A node labelled ``containerslots=N`` takes at most N containers (every
-container counts: stopped and pending ones too).  A node without the label,
+container counts: stopped and pending ones too). A node without the label,
 or with a value Go's ``strconv.Atoi`` rejects (``foo``, ``" 3"``, ``3.0``), has
 no limit.
 """
@@ -18,9 +18,10 @@ __all__ = ["ErrNoNodeWithFreeSlotsAvailable", "SlotsFilter"]
 
 
 class ErrNoNodeWithFreeSlotsAvailable(FilterError):
-    """Every node is at its ``containerslots``.  Go: filter.ErrNoNodeWithFreeSlotsAvailable"""
+    """Every node is at its ``containerslots``. Go: filter.ErrNoNodeWithFreeSlotsAvailable"""
 
     message = "No node with enough open slots available in the cluster"
+
 
 # Python: int() accepts " 3", "3_0" and non-ASCII digits; Go's Atoi does not.
 _ATOI_RE = re.compile(r"[+-]?[0-9]+", re.ASCII)
@@ -38,7 +39,7 @@ def _atoi(text: str) -> int | None:
 
 
 class SlotsFilter:
-    """Only nodes with a free container slot.  Go: filter.SlotsFilter (name "containerslots")"""
+    """Only nodes with a free container slot. Go: filter.SlotsFilter (name "containerslots")"""
 
     def name(self) -> str:
         return "containerslots"

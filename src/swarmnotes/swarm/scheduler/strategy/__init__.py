@@ -2,7 +2,7 @@
 
 One module per Go file: ``strategy.py`` (interface, registry), ``weighted_node.py``
 (the scoring shared by spread and binpack), ``spread.py``, ``binpack.py`` and
-``random.py``.  The sentinel errors are in ``strategy.py``, as in Go; the base,
+``random.py``. The sentinel errors are in ``strategy.py``, as in Go; the base,
 ``StrategyError``, is in ``swarmnotes.swarm.errors`` (``errors.py`` keeps the
 old import path).
 

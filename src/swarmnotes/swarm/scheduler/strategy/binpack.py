@@ -27,7 +27,7 @@ class BinpackPlacementStrategy:
         health_factor = 10
         weighted_nodes = weigh_nodes(config, nodes, health_factor)
 
-        # Go: sort.Sort(sort.Reverse(...)), unstable.  Python: a stable sort
+        # Go: sort.Sort(sort.Reverse(...)), unstable. Python: a stable sort
         # on the negated key, so ties keep the input order.
         weighted_nodes.sort(key=lambda wn: (-wn.weight, -len(wn.node.containers)))
         return [wn.node for wn in weighted_nodes]

@@ -22,7 +22,7 @@ class RandomPlacementStrategy:
         self._r: random.Random | None = None
 
     def initialize(self) -> None:
-        """Seed a private generator with the current time.  Go: Initialize"""
+        """Seed a private generator with the current time. Go: Initialize"""
         self._r = random.Random(time.time_ns())
 
     def name(self) -> str:
@@ -31,7 +31,7 @@ class RandomPlacementStrategy:
     def rank_and_sort(self, config: ContainerConfig, nodes: list[Node]) -> list[Node]:
         """Shuffle ``nodes`` in place and return it."""
         if self._r is None:
-            # Go: a nil source panics.  Python: seed on first use instead.
+            # Go: a nil source panics. Python: seed on first use instead.
             self.initialize()
         r = self._r
         assert r is not None

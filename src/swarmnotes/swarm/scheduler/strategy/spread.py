@@ -12,7 +12,7 @@ __all__ = ["SpreadPlacementStrategy"]
 class SpreadPlacementStrategy:
     """Lowest weight first; on equal weight, fewer containers first.
 
-    Go: strategy.SpreadPlacementStrategy.  Needs no ``initialize()``.
+    Go: strategy.SpreadPlacementStrategy. Needs no ``initialize()``.
     """
 
     def initialize(self) -> None:
@@ -29,7 +29,7 @@ class SpreadPlacementStrategy:
 
         # Go: sort.Sort, which is not stable: tied nodes (same weight and
         # container count) come out in an order that depends on the Go
-        # version once there are more than 6 of them.  Python: a stable sort,
+        # version once there are more than 6 of them. Python: a stable sort,
         # so ties keep the input order.
         weighted_nodes.sort(key=lambda wn: (wn.weight, len(wn.node.containers)))
         return [wn.node for wn in weighted_nodes]

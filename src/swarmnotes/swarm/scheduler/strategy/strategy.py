@@ -1,6 +1,6 @@
 """Port of docker/swarm v1.2.5 scheduler/strategy/strategy.go: interface, registry, errors.
 
-The two sentinels Go declares in strategy.go live here.  The strategies
+The two sentinels Go declares in strategy.go live here. The strategies
 import them (weighted_node.go returns ErrNoResourcesAvailable), so this
 module imports the strategies only when the registry is first used.
 """
@@ -19,13 +19,13 @@ __all__ = ["ErrNoResourcesAvailable", "ErrNotSupported", "PlacementStrategy", "n
 
 
 class ErrNotSupported(StrategyError):
-    """An unknown strategy name.  Go: strategy.ErrNotSupported"""
+    """An unknown strategy name. Go: strategy.ErrNotSupported"""
 
     message = "strategy not supported"
 
 
 class ErrNoResourcesAvailable(StrategyError):
-    """No node is big enough, or the input was empty.  Go: strategy.ErrNoResourcesAvailable"""
+    """No node is big enough, or the input was empty. Go: strategy.ErrNoResourcesAvailable"""
 
     message = "no resources available to schedule container"
 
@@ -53,7 +53,7 @@ _strategies: builtins.list[PlacementStrategy] = []
 
 
 def _registry() -> builtins.list[PlacementStrategy]:
-    # Go: each strategy file adds itself in init().  Python: they import this
+    # Go: each strategy file adds itself in init(). Python: they import this
     # module for its errors, so it imports them here, not at the top.
     if not _strategies:
         from swarmnotes.swarm.scheduler.strategy.binpack import BinpackPlacementStrategy
@@ -67,9 +67,9 @@ def _registry() -> builtins.list[PlacementStrategy]:
 
 
 def new(name: str) -> PlacementStrategy:
-    """The shared strategy called ``name``, initialized.  Go: strategy.New
+    """The shared strategy called ``name``, initialized. Go: strategy.New
 
-    ``"binpacking"`` is an old alias of ``"binpack"``.  Raises
+    ``"binpacking"`` is an old alias of ``"binpack"``. Raises
     :class:`ErrNotSupported` for any other unknown name.
     """
     if name == "binpacking":  # compatibility alias kept by Go
@@ -82,5 +82,5 @@ def new(name: str) -> PlacementStrategy:
 
 
 def list() -> builtins.list[str]:  # noqa: A001 - Go's strategy.List
-    """``["spread", "binpack", "random"]``: the first one is the default.  Go: strategy.List"""
+    """``["spread", "binpack", "random"]``: the first one is the default. Go: strategy.List"""
     return [s.name() for s in _registry()]

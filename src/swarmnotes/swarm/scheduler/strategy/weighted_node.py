@@ -27,7 +27,7 @@ __all__ = ["WeightedNode", "weigh_nodes"]
 
 @dataclass
 class WeightedNode:
-    """A node and its weight.  Go: strategy.weightedNode"""
+    """A node and its weight. Go: strategy.weightedNode"""
 
     node: Node
     weight: int
@@ -39,7 +39,7 @@ def weigh_nodes(
     """The nodes that can take the request, with their weights, in input order.
 
     Raises :class:`ErrNoResourcesAvailable` when none can (an empty input
-    included).  Go: strategy.weighNodes
+    included). Go: strategy.weighNodes
     """
     memory = config.host_config.get("Memory") or 0
     cpus = config.host_config.get("CpuShares") or 0
