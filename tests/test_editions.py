@@ -22,8 +22,10 @@ import editions  # noqa: E402
 
 def test_the_editions_are_in_step() -> None:
     problems = editions.problems()
-    assert not problems, ("the Chinese edition is out of step (see README, "
-                          "'Keeping the editions in step'):\n" + "\n".join(problems))
+    assert not problems, (
+        "the Chinese edition is out of step (see README, "
+        "'Keeping the editions in step'):\n" + "\n".join(problems)
+    )
 
 
 def test_every_english_chapter_has_a_chinese_one() -> None:
@@ -41,8 +43,13 @@ def markdown(text: str) -> dict[str, Any]:
 
 def code(text: str, output: str = "") -> dict[str, Any]:
     outputs = [{"name": "stdout", "output_type": "stream", "text": output}] if output else []
-    return {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": outputs,
-            "source": text}
+    return {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {},
+        "outputs": outputs,
+        "source": text,
+    }
 
 
 def notebook(*cells: dict[str, Any]) -> dict[str, Any]:
@@ -54,8 +61,10 @@ def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty book laid out like the real one, which the tool then works on."""
     (tmp_path / "notebooks" / "zh").mkdir(parents=True)
     (tmp_path / "book" / "zh").mkdir(parents=True)
-    toc = "format: jb-book\nroot: book/intro\nparts:\n  - caption: One\n" \
-          "    chapters:\n      - file: notebooks/01-one\n"
+    toc = (
+        "format: jb-book\nroot: book/intro\nparts:\n  - caption: One\n"
+        "    chapters:\n      - file: notebooks/01-one\n"
+    )
     (tmp_path / "_toc.yml").write_text(toc)
     (tmp_path / "book" / "zh" / "_toc.yml").write_text(toc.replace("One", "一"))
     (tmp_path / "book" / "intro.md").write_text("# Intro\n\nThe book in one line.\n")
@@ -80,13 +89,19 @@ def translate(book: Path, chapter: Path, texts: dict[int, str]) -> None:
 
 @pytest.fixture
 def chapter(book: Path) -> Path:
-    english = write(book / "notebooks" / "01-one.ipynb", notebook(
-        markdown("# Channels\n\nA channel joins two goroutines."),
-        code("print(1)", "1\n"),
-        markdown("Closing a channel wakes every receiver."),
-    ))
-    translate(book, english, {0: "# Channel\n\nchannel 连接两个 goroutine。",
-                              2: "关闭 channel 会唤醒所有接收者。"})
+    english = write(
+        book / "notebooks" / "01-one.ipynb",
+        notebook(
+            markdown("# Channels\n\nA channel joins two goroutines."),
+            code("print(1)", "1\n"),
+            markdown("Closing a channel wakes every receiver."),
+        ),
+    )
+    translate(
+        book,
+        english,
+        {0: "# Channel\n\nchannel 连接两个 goroutine。", 2: "关闭 channel 会唤醒所有接收者。"},
+    )
     (book / "book" / "zh" / "intro.md").write_text("# 简介\n\n一句话介绍本书。\n")
     editions.stamp(book / "book" / "zh" / "intro.md")
     return english
@@ -102,7 +117,8 @@ def test_a_changed_english_code_cell_is_drift_until_synced(book: Path, chapter: 
     write(chapter, nb)
     assert editions.structure_problems() == [
         "notebooks/zh/01-one.ipynb, cell 1: code cell differs from the English one; "
-        "run tools/editions.py sync"]
+        "run tools/editions.py sync"
+    ]
     assert editions.sync() == ["notebooks/zh/01-one.ipynb"]
     assert editions.problems() == []
     zh = editions.read_notebook(editions.zh_path(chapter))
@@ -135,10 +151,14 @@ def test_a_new_english_cell_comes_in_untranslated(chapter: Path) -> None:
 
 
 def test_a_translation_left_in_english_is_found(book: Path, chapter: Path) -> None:
-    translate(book, chapter, {0: "# Channels\n\nA channel joins two goroutines.",
-                              2: "关闭 channel 会唤醒所有接收者。"})
+    translate(
+        book,
+        chapter,
+        {0: "# Channels\n\nA channel joins two goroutines.", 2: "关闭 channel 会唤醒所有接收者。"},
+    )
     assert editions.prose_problems() == [
-        "notebooks/zh/01-one.ipynb, cell 0: still reads as English"]
+        "notebooks/zh/01-one.ipynb, cell 0: still reads as English"
+    ]
 
 
 def test_apply_names_the_cells_a_translation_lacks(book: Path, chapter: Path) -> None:
@@ -151,8 +171,9 @@ def test_apply_names_the_cells_a_translation_lacks(book: Path, chapter: Path) ->
 def test_a_page_records_the_git_blob_it_translates(book: Path, chapter: Path) -> None:
     english = book / "book" / "intro.md"
     first = (book / "book" / "zh" / "intro.md").read_text().splitlines()[0]
-    blob = subprocess.run(["git", "hash-object", str(english)], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    blob = subprocess.run(
+        ["git", "hash-object", str(english)], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert first == f"% translates book/intro.md at blob {blob}"
     english.write_text("# Intro\n\nThe book, in one line.\n")
     [problem] = editions.prose_problems()
@@ -162,14 +183,19 @@ def test_a_page_records_the_git_blob_it_translates(book: Path, chapter: Path) ->
 def test_the_tables_of_contents_must_list_the_same_files(book: Path, chapter: Path) -> None:
     toc = book / "book" / "zh" / "_toc.yml"
     toc.write_text(toc.read_text().replace("notebooks/01-one", "notebooks/02-two"))
-    assert editions.toc_problems()[0].startswith("book/zh/_toc.yml: lists ['book/intro', "
-                                                 "'notebooks/02-two']")
+    assert editions.toc_problems()[0].startswith(
+        "book/zh/_toc.yml: lists ['book/intro', 'notebooks/02-two']"
+    )
 
 
 def test_the_command_line_check_says_what_the_test_says() -> None:
     # The command a maintainer types, on the real tree: its exit status is the verdict.
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "editions.py"), "check"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "editions.py"), "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     found = editions.problems()
     assert result.returncode == (1 if found else 0), result.stderr
     assert result.stdout.strip() == ("\n".join(found) if found else "the editions are in step")

@@ -286,8 +286,10 @@ def resolve(path: str) -> Any:
         raise LookupError(f"no importable module in {path!r}")
     for attr in parts[i:]:
         if isinstance(obj, _InstanceAttribute):
-            raise LookupError(f"{obj.cls.__qualname__}.{obj.name} is an instance attribute; "
-                              f"cannot look {attr!r} up on it")
+            raise LookupError(
+                f"{obj.cls.__qualname__}.{obj.name} is an instance attribute; "
+                f"cannot look {attr!r} up on it"
+            )
         try:
             obj = getattr(obj, attr)
             continue
@@ -310,8 +312,10 @@ def test_page_parses(page: tuple[list[Section], list[str]]) -> None:
     assert sections, f"{PAGE} has no ### sections"
     for s in sections:
         if s.repo is None:
-            problems.append(f"line {s.line}: section {s.heading!r} names no repository and tag "
-                            f"(want one of {REPOSITORIES} followed by a tag or commit)")
+            problems.append(
+                f"line {s.line}: section {s.heading!r} names no repository and tag "
+                f"(want one of {REPOSITORIES} followed by a tag or commit)"
+            )
         if not s.rows:
             problems.append(f"line {s.line}: section {s.heading!r} has no table rows")
     assert not problems, "\n".join(problems)
@@ -349,8 +353,10 @@ def _public_names(module: types.ModuleType) -> list[str]:
     if names is not None:
         return [n for n in names if not isinstance(getattr(module, n), types.ModuleType)]
     return [
-        n for n, v in vars(module).items()
-        if not n.startswith("_") and (inspect.isfunction(v) or inspect.isclass(v))
+        n
+        for n, v in vars(module).items()
+        if not n.startswith("_")
+        and (inspect.isfunction(v) or inspect.isclass(v))
         and v.__module__ == module.__name__
     ]
 
@@ -373,8 +379,9 @@ def test_every_public_name_is_on_the_page(resolved: dict[str, Any], module_name:
         ):
             continue
         missing.append(full)
-    assert not missing, (f"{PAGE.name} does not mention these public names of "
-                         f"{module_name}: {missing}")
+    assert not missing, (
+        f"{PAGE.name} does not mention these public names of {module_name}: {missing}"
+    )
 
 
 @pytest.mark.parametrize("class_path", COVERED_CLASSES)
@@ -405,10 +412,13 @@ def test_resolve_rejects_what_does_not_exist() -> None:
         resolve("swarmnotes.go.context.with_cancel_and_forget")
     with pytest.raises(LookupError):
         resolve("swarmnotes.swarm.scheduler.node.Node.no_such_field")
-    assert resolve("swarmnotes.go.context.with_cancel") is importlib.import_module(
-        "swarmnotes.go.context").with_cancel
-    assert isinstance(resolve("swarmnotes.swarm.scheduler.node.Node.total_memory"),
-                      _InstanceAttribute)
+    assert (
+        resolve("swarmnotes.go.context.with_cancel")
+        is importlib.import_module("swarmnotes.go.context").with_cancel
+    )
+    assert isinstance(
+        resolve("swarmnotes.swarm.scheduler.node.Node.total_memory"), _InstanceAttribute
+    )
 
 
 CODE = re.compile(r"`[^`]+`")
@@ -445,5 +455,4 @@ def test_the_chinese_page_maps_the_same_names() -> None:
             drift.append(f"English {en[:2]} is not ported, Chinese names {zh[1]}")
     assert not drift, "\n".join(drift)
     modules = {m["path"] for m in PYTHON_PATH.finditer(PAGE.read_text(encoding="utf-8"))}
-    assert modules == {m["path"] for m in PYTHON_PATH.finditer(
-        chinese.read_text(encoding="utf-8"))}
+    assert modules == {m["path"] for m in PYTHON_PATH.finditer(chinese.read_text(encoding="utf-8"))}

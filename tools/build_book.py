@@ -40,10 +40,19 @@ sys.path.insert(0, str(ROOT / "tools"))
 import editions  # noqa: E402  (a sibling script, not a package)
 
 
-def jupyter_book(source: Path, config: Path | None = None,
-                 output: Path | None = None, env: dict[str, str] | None = None) -> int:
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", "--all",
-               "--warningiserror", "--keep-going"]
+def jupyter_book(
+    source: Path,
+    config: Path | None = None,
+    output: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> int:
+    command = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        "--all",
+        "--warningiserror",
+        "--keep-going",
+    ]
     if config is not None:
         command += ["--config", str(config)]
     if output is not None:
@@ -105,7 +114,8 @@ def stage_chinese(stored: bool) -> None:
     for english in editions.english_chapters():
         chapter = zh_chapter(editions.zh_path(english), stored)
         (STAGE / "notebooks" / english.name).write_text(
-            json.dumps(chapter, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            json.dumps(chapter, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     # The chapters include the package's source by relative path (../src/...).
     (STAGE / "src").symlink_to(ROOT / "src", target_is_directory=True)
 
@@ -132,8 +142,11 @@ def build_chinese(stored: bool) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stored", action="store_true",
-                        help="render stored outputs instead of executing the chapters")
+    parser.add_argument(
+        "--stored",
+        action="store_true",
+        help="render stored outputs instead of executing the chapters",
+    )
     args = parser.parse_args()
     return build_english(args.stored) or build_chinese(args.stored)
 

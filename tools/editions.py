@@ -117,22 +117,27 @@ def notebook_problems(english: Path) -> tuple[list[str], list[str]]:
     en_cells = read_notebook(english)["cells"]
     zh_cells = read_notebook(zh)["cells"]
     if [c["cell_type"] for c in en_cells] != [c["cell_type"] for c in zh_cells]:
-        return [f"{name}: its cells are not the English chapter's cells in the same order "
-                f"({len(zh_cells)} cells, English {len(en_cells)}); run tools/editions.py sync"], []
+        return [
+            f"{name}: its cells are not the English chapter's cells in the same order "
+            f"({len(zh_cells)} cells, English {len(en_cells)}); run tools/editions.py sync"
+        ], []
     structure, prose = [], []
     for index, (en, cell) in enumerate(zip(en_cells, zh_cells, strict=True)):
         where = f"{name}, cell {index}"
         if en["cell_type"] == "code":
             if comparable(en) != comparable(cell):
-                structure.append(f"{where}: code cell differs from the English one; "
-                                 "run tools/editions.py sync")
+                structure.append(
+                    f"{where}: code cell differs from the English one; run tools/editions.py sync"
+                )
             continue
         stamp = stamp_of(cell)
         if stamp is None:
             prose.append(f"{where}: not translated yet")
         elif stamp != cell_hash(source(en)):
-            prose.append(f"{where}: the English cell changed since it was translated; "
-                         "update the translation, then tools/editions.py stamp")
+            prose.append(
+                f"{where}: the English cell changed since it was translated; "
+                "update the translation, then tools/editions.py stamp"
+            )
         elif looks_untranslated(source(cell)):
             prose.append(f"{where}: still reads as English")
     return structure, prose
@@ -163,11 +168,15 @@ def page_problems(english: Path) -> list[str]:
     stamp = PAGE_STAMP.match(text)
     current = blob_id(english.read_bytes())
     if stamp is None:
-        return [f"{name}: its first line must be '% translates "
-                f"{english.relative_to(ROOT)} at blob <id>'; tools/editions.py stamp writes it"]
+        return [
+            f"{name}: its first line must be '% translates "
+            f"{english.relative_to(ROOT)} at blob <id>'; tools/editions.py stamp writes it"
+        ]
     if stamp.group(2) != current:
-        return [f"{name}: {english.relative_to(ROOT)} changed since it was translated "
-                f"(git diff {stamp.group(2)[:10]} {current[:10]}); update it, then stamp"]
+        return [
+            f"{name}: {english.relative_to(ROOT)} changed since it was translated "
+            f"(git diff {stamp.group(2)[:10]} {current[:10]}); update it, then stamp"
+        ]
     if not CJK.search(text):
         return [f"{name}: has no Chinese text"]
     return []
@@ -180,8 +189,9 @@ def toc_problems() -> list[str]:
     english = toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8")))
     chinese = toc_files(yaml.safe_load(zh_toc.read_text(encoding="utf-8")))
     if english != chinese:
-        return [f"{zh_toc.relative_to(ROOT)}: lists {chinese}, the English table of "
-                f"contents {english}"]
+        return [
+            f"{zh_toc.relative_to(ROOT)}: lists {chinese}, the English table of contents {english}"
+        ]
     return []
 
 
@@ -195,8 +205,10 @@ def structure_problems() -> list[str]:
             found.append(f"{zh.relative_to(ROOT)}: no English chapter of that name")
     for page in english_pages():
         if not (ZH_BOOK / page.name).exists():
-            found.append(f"{(ZH_BOOK / page.name).relative_to(ROOT)}: missing "
-                         f"(the Chinese edition of {page.relative_to(ROOT)})")
+            found.append(
+                f"{(ZH_BOOK / page.name).relative_to(ROOT)}: missing "
+                f"(the Chinese edition of {page.relative_to(ROOT)})"
+            )
     return found
 
 
@@ -231,8 +243,11 @@ def synced(en_cells: list[Cell], zh_cells: list[Cell]) -> list[Cell]:
     stamp, so ``check`` reports it as stale); a new English cell comes in untranslated.
     """
     matcher = difflib.SequenceMatcher(
-        None, [cell_key(c, True) for c in en_cells], [cell_key(c, False) for c in zh_cells],
-        autojunk=False)
+        None,
+        [cell_key(c, True) for c in en_cells],
+        [cell_key(c, False) for c in zh_cells],
+        autojunk=False,
+    )
     result: list[Cell] = []
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         if op == "equal":
@@ -282,7 +297,7 @@ def parse_template(text: str) -> dict[int, str]:
         index = int(mark.group(1))
         if index in cells:
             raise SystemExit(f"cell {index} appears twice in the translation")
-        cells[index] = text[mark.end():end].strip("\n")
+        cells[index] = text[mark.end() : end].strip("\n")
     return cells
 
 
@@ -306,8 +321,10 @@ def stamp(path: Path) -> None:
         nb = read_notebook(path)
         if [c["cell_type"] for c in en_cells] != [c["cell_type"] for c in nb["cells"]]:
             raise SystemExit(f"{path}: cells do not line up with the English chapter; sync first")
-        nb["cells"] = [translated(en, source(c)) if c["cell_type"] == "markdown" else c
-                       for en, c in zip(en_cells, nb["cells"], strict=True)]
+        nb["cells"] = [
+            translated(en, source(c)) if c["cell_type"] == "markdown" else c
+            for en, c in zip(en_cells, nb["cells"], strict=True)
+        ]
         write_notebook(path, nb)
         return
     english = BOOK / path.name

@@ -27,8 +27,9 @@ EDITIONS = {
 }
 
 
-def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str,
-                    context: dict[str, Any], doctree: Any) -> None:
+def _dedupe_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     seen = set()
     unique = []
     for script in context.get("script_files", []):
@@ -50,20 +51,24 @@ def other_edition_url(edition: str, pagename: str) -> str:
     return f"{up}../{pagename}.html"  # out of zh/ to the English root
 
 
-def _add_language_switch(app: Sphinx, pagename: str, templatename: str,
-                         context: dict[str, Any], doctree: Any) -> None:
+def _add_language_switch(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     edition = app.config.swarmnotes_edition
     other = EDITIONS["zh" if edition == "en" else "en"]
     url = other_edition_url(edition, pagename)
     context["swarmnotes_other_edition"] = {**other, "url": url}
     context["metatags"] = context.get("metatags", "") + (
-        f'\n<link rel="alternate" hreflang="{other["lang"]}" href="{url}" />')
+        f'\n<link rel="alternate" hreflang="{other["lang"]}" href="{url}" />'
+    )
 
 
 def _use_templates(app: Sphinx, config: Config) -> None:
     if config.swarmnotes_edition not in EDITIONS:
-        raise ValueError(f"swarmnotes_edition is {config.swarmnotes_edition!r}: "
-                         f"it must be one of {sorted(EDITIONS)}")
+        raise ValueError(
+            f"swarmnotes_edition is {config.swarmnotes_edition!r}: "
+            f"it must be one of {sorted(EDITIONS)}"
+        )
     config.templates_path = [*config.templates_path, str(TEMPLATES)]
     options = config.html_theme_options
     end = options.get("article_header_end", ["article-header-buttons.html"])

@@ -136,7 +136,8 @@ def test_screenshots_dark_mode_and_search(server: str, browser: webdriver.Chrome
 
 
 def test_every_page_switches_to_the_same_page_in_the_other_edition(
-        server: str, browser: webdriver.Chrome) -> None:
+    server: str, browser: webdriver.Chrome
+) -> None:
     pages = [p for p in site_pages() if p not in ("index.html", "zh/index.html")]  # redirects
     assert sum(p.startswith("zh/") for p in pages) * 2 == len(pages), "editions differ in pages"
     problems = []
@@ -144,7 +145,8 @@ def test_every_page_switches_to_the_same_page_in_the_other_edition(
         load(browser, f"{server}/{page}")
         switch = browser.execute_script(
             "const a = document.querySelector('a.swarmnotes-language');"
-            "return a && [a.href, a.hreflang, a.offsetParent !== null];")
+            "return a && [a.href, a.hreflang, a.offsetParent !== null];"
+        )
         if not switch:
             problems.append(f"{page}: no language switch")
             continue
@@ -161,15 +163,22 @@ def test_every_page_switches_to_the_same_page_in_the_other_edition(
     # And a reader's click: from a Chinese chapter to the English one and back.
     load(browser, f"{server}/zh/notebooks/03-pipelines.html")
     browser.find_element("css selector", "a.swarmnotes-language").click()
-    wait_for(browser, f"return location.href === '{server}/notebooks/03-pipelines.html'",
-             "the English chapter after the switch")
+    wait_for(
+        browser,
+        f"return location.href === '{server}/notebooks/03-pipelines.html'",
+        "the English chapter after the switch",
+    )
     browser.find_element("css selector", "a.swarmnotes-language").click()
-    wait_for(browser, f"return location.href === '{server}/zh/notebooks/03-pipelines.html'",
-             "the Chinese chapter after switching back")
+    wait_for(
+        browser,
+        f"return location.href === '{server}/zh/notebooks/03-pipelines.html'",
+        "the Chinese chapter after switching back",
+    )
 
 
 def test_the_chinese_edition_is_chinese_and_searchable(
-        server: str, browser: webdriver.Chrome) -> None:
+    server: str, browser: webdriver.Chrome
+) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     load(browser, f"{server}/zh/notebooks/05-swarmd-node.html")
     text = browser.execute_script("return document.querySelector('article').innerText")
@@ -179,10 +188,14 @@ def test_the_chinese_edition_is_chinese_and_searchable(
     # A Chinese word (segmented by jieba at build time) and an English one both find pages.
     for query in ("调度器", "goroutine"):
         load(browser, f"{server}/zh/search.html?q={query}")
-        wait_for(browser, "return document.querySelectorAll('#search-results li').length > 0",
-                 f"Chinese search results for {query!r}")
+        wait_for(
+            browser,
+            "return document.querySelectorAll('#search-results li').length > 0",
+            f"Chinese search results for {query!r}",
+        )
         links = browser.execute_script(
-            "return [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
+            "return [...document.querySelectorAll('#search-results li a')].map(a => a.href)"
+        )
         assert all(link.startswith(f"{server}/zh/") for link in links), links
 
 
