@@ -154,6 +154,8 @@ def si(value: float | None) -> str:
 
 def times(ratio: float) -> str:
     """A ratio as people say it: 1.3 times, 12 times."""
+    if ratio < 1:
+        return f"{ratio:.2f} times"
     return f"{ratio:.1f} times" if ratio < 10 else f"{ratio:.0f} times"
 
 
@@ -216,14 +218,35 @@ def load_reading(runs: dict[str, Run | None]) -> str:
 # -- channels and context ---------------------------------------------------------------------
 
 
+PYGOLANG_KEYS = {"pingpong": "pingpong_rt_per_s", "buffered": "buffered_items_per_s"}
+
+
+def chan_values(run: Run) -> dict[str, dict[str, float | None]]:
+    """Each row's values by column id, with pygolang's (measured in its own venv in the
+    same run by tools/run-benchmarks.sh) added as one more column where it was measured."""
+    results = run["results"]
+    pygolang = results.get("pygolang") or {}
+    out = {}
+    for row in results["rows"]:
+        values = dict(row["values"])
+        if pygolang:
+            key = PYGOLANG_KEYS.get(row_id("bench_chan", row) or "")
+            values["pygolang"] = pygolang.get(key) if key else None
+        out[row["name"]] = values
+    return out
+
+
 def chan_table(run: Run) -> str:
     results = run["results"]
-    columns = results["columns"]
+    columns = list(results["columns"])
+    if results.get("pygolang"):
+        columns.insert(columns.index("Go") if "Go" in columns else len(columns), "pygolang")
+    values_of = chan_values(run)
     rows = []
     for row in results["rows"]:
         cells = []
         for column in columns:
-            value = row["values"].get(column)
+            value = values_of[row["name"]].get(column)
             if value is None:
                 cells.append("n/a")
             elif row["unit"] == "ms":
@@ -260,6 +283,16 @@ def chan_reading(run: Run) -> str:
         parts.append(
             f"Pinned to one CPU it makes {pinned:.2f} times the round trips it makes "
             "on every CPU: on this machine the second core pays for its hand-offs."
+        )
+    values = chan_values(run)
+    for label, row in (("round trips", rows["pingpong"]), ("buffered items", rows["buffered"])):
+        measured = {name: value for name, value in values[row["name"]].items() if value}
+        port = measured.pop("swarmnotes")
+        measured.pop("Go", None)
+        fastest = max(measured, key=lambda name: measured[name])
+        parts.append(
+            f"The fastest Python peer for {label} in this run is {fastest}: the port makes "
+            f"{times(port / measured[fastest])} its {label}."
         )
     go = ping.get("Go")
     if go:

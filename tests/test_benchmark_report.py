@@ -77,3 +77,20 @@ def test_the_events_reading_follows_the_ratio(runs: dict[str, Any]) -> None:
     slower = copy.deepcopy(runs["bench_events"])
     slower["results"]["throughput"]["ratio"] = 0.5
     assert "50% of raw docker-py's rate; the difference" in report.events_reading(slower)
+
+
+def test_pygolang_is_a_column_where_it_was_measured(runs: dict[str, Any]) -> None:
+    run = copy.deepcopy(runs["bench_chan"])
+    run["results"]["pygolang"] = {
+        "pygolang": "0.1",
+        "pingpong_rt_per_s": 1e9,  # faster than every other Python peer
+        "buffered_items_per_s": 1.0,  # slower than every other
+    }
+    header = report.chan_table(run).splitlines()[0]
+    assert "| pygolang |" in header
+    reading = report.chan_reading(run)
+    assert "fastest Python peer for round trips in this run is pygolang" in reading
+    assert "fastest Python peer for buffered items in this run is pygolang" not in reading
+    del run["results"]["pygolang"]
+    assert "pygolang" not in report.chan_table(run)
+    assert "is pygolang" not in report.chan_reading(run)
