@@ -8,12 +8,14 @@ their own, so that a broken check cannot pass the first test by finding nothing.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -32,6 +34,28 @@ def test_every_english_chapter_has_a_chinese_one() -> None:
     english = [p.name for p in editions.english_chapters()]
     chinese = sorted(p.name for p in editions.ZH_NOTEBOOKS.glob("*.ipynb"))
     assert len(english) >= 16 and chinese == english
+
+
+def test_emphasis_renders_in_every_chinese_cell() -> None:
+    # CommonMark opens `**` only where it is not preceded by a letter and followed by
+    # punctuation: written between a Chinese character and a {term} role it prints as
+    # two literal asterisks. A space on the outer side of the markers fixes it.
+    md = MarkdownIt("commonmark").enable("table")
+    problems = []
+    pages = [
+        (p, editions.read_notebook(p)["cells"])
+        for p in sorted(editions.ZH_NOTEBOOKS.glob("*.ipynb"))
+    ]
+    for path, cells in pages:
+        for index, cell in enumerate(cells):
+            if cell["cell_type"] != "markdown":
+                continue
+            html = re.sub(
+                r"<code>.*?</code>|<pre>.*?</pre>", "", md.render(editions.source(cell)), flags=re.S
+            )
+            for stray in re.findall(r".{0,12}(?:\*\*|(?<![*\w])\*(?=\{term\})).{0,12}", html):
+                problems.append(f"{path.relative_to(ROOT)}, cell {index}: {stray!r}")
+    assert not problems, "emphasis markers that render as text:\n" + "\n".join(problems)
 
 
 # --- the tool itself, on notebooks made here ------------------------------
