@@ -19,7 +19,6 @@ which nbval verified as it verified the English ones.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -87,10 +86,10 @@ def build_english(stored: bool) -> int:
 
 def zh_chapter(path: Path, stored: bool) -> dict[str, Any]:
     """A Chinese chapter as it is published: with this build's English outputs unless stored."""
-    chapter: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    chapter = editions.read_notebook(path)
     if stored:
         return chapter
-    rendered = json.loads((RENDERED / path.name).read_text(encoding="utf-8"))
+    rendered = editions.read_notebook(RENDERED / path.name)
     for cell, english in zip(chapter["cells"], rendered["cells"], strict=True):
         if cell["cell_type"] == "code":
             cell["outputs"] = english.get("outputs", [])
@@ -113,9 +112,7 @@ def stage_chinese(stored: bool) -> None:
         shutil.copy(editions.ZH_BOOK / page.name, STAGE / "book" / page.name)
     for english in editions.english_chapters():
         chapter = zh_chapter(editions.zh_path(english), stored)
-        (STAGE / "notebooks" / english.name).write_text(
-            json.dumps(chapter, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        editions.write_notebook(STAGE / "notebooks" / english.name, chapter)
     # The chapters include the package's source by relative path (../src/...).
     (STAGE / "src").symlink_to(ROOT / "src", target_is_directory=True)
 
